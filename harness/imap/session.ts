@@ -1,0 +1,224 @@
+// An IMAP session of one device, over imapflow: imapflow runs the ordinary commands, while a tap on its raw
+// socket log records a redacted wire transcript and every untagged response, solicited or not. Raw commands
+// (NOTIFY, ID, METADATA, anything the suite must see byte for byte) go through imapflow's `exec`.
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { EventLog, withTimeout, type WaitOptions } from '../wait.js';
+import { ResponseReader, parseUntagged, type Untagged } from './response-reader.js';
+import { now, redact, type TimelineEntry } from './timeline.js';
+
+export type TlsMode = 'none' | 'starttls' | 'implicit';
+
+export interface SessionSpec {
+  /** Label in transcripts, e.g. `alice/dev-A`. */
+  label: string;
+  host: string;
+  port: number;
+  tls: TlsMode;
+  ca?: string | Buffer;
+  insecureSkipVerify?: boolean;
+  /** Authentication identity (login name). */
+  login: string;
+  password?: string;
+  /** OAuth bearer token (imapflow picks OAUTHBEARER or XOAUTH2 from the server's capabilities). */
+  accessToken?: string;
+  /** SASL PLAIN authorization identity: the user a PF acts for. */
+  authzid?: string;
+  /** ID parameters sent before authentication (e.g. `{ '+sip.instance': '<urn:uuid:…>' }`). */
+  idBeforeLogin?: Record<string, string>;
+  /** ID parameters sent with an explicit ID command after authentication. */
+  idAfterLogin?: Record<string, string>;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** Values to mask in the transcript (passwords, tokens). */
+  secrets: readonly string[];
+}
+
+export type SessionFailureKind = 'unreachable' | 'auth' | 'timeout' | 'protocol';
+
+export class SessionError extends Error {
+  constructor(
+    readonly kind: SessionFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+export interface CommandResult {
+  status: 'OK' | 'NO' | 'BAD';
+  /** Response code inside brackets, e.g. `BADEVENT (MessageNew MessageExpunge)`, if any. */
+  code?: string;
+  /** The tagged response line. */
+  tagged: string;
+  /** Untagged responses received while the command ran. */
+  untagged: Untagged[];
+}
+
+// imapflow's exec is internal (absent from its typings) but is the documented way to send a raw command.
+interface ExecCapable {
+  exec(
+    command: string,
+    attributes?: unknown[],
+    options?: { untagged?: Record<string, (u: unknown) => unknown> },
+  ): Promise<{ response: unknown; next: () => void }>;
+}
+
+type LogEntry = { src?: string; msg?: string; data?: string; hidden?: boolean };
+
+export class DeviceSession {
+  readonly client: ImapFlow;
+  /** Every untagged response from the server, in arrival order. */
+  readonly untagged: EventLog<Untagged>;
+  private readonly lines: TimelineEntry[] = [];
+  private readonly reader = new ResponseReader();
+  private lastTagged = '';
+  private closed = false;
+
+  private constructor(readonly spec: SessionSpec) {
+    this.untagged = new EventLog<Untagged>((u) => `* ${u.text}`);
+    const tap = (entry: LogEntry) => this.onLog(entry);
+    const logger = { trace: tap, debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, fatal: () => {} };
+    const options: ImapFlowOptions = {
+      host: spec.host,
+      port: spec.port,
+      secure: spec.tls === 'implicit',
+      doSTARTTLS: spec.tls === 'starttls' ? true : spec.tls === 'none' ? false : undefined,
+      auth: spec.accessToken
+        ? { user: spec.login, accessToken: spec.accessToken }
+        : { user: spec.login, pass: spec.password ?? '', ...(spec.authzid ? { authzid: spec.authzid } : {}) },
+      logger: logger as unknown as ImapFlowOptions['logger'],
+      logRaw: true,
+      disableAutoIdle: true,
+      disableAutoEnable: true,
+      clientInfo: { name: 'cpm-conformance', ...(spec.idBeforeLogin ?? {}) },
+      connectionTimeout: spec.connectTimeoutMs,
+      greetingTimeout: spec.connectTimeoutMs,
+      socketTimeout: Math.max(spec.commandTimeoutMs * 4, 30_000),
+      tls: { rejectUnauthorized: !spec.insecureSkipVerify, ...(spec.ca ? { ca: spec.ca } : {}) },
+    } as ImapFlowOptions;
+    this.client = new ImapFlow(options);
+    // A dropped connection must surface as a failed command, never as an unhandled 'error' event.
+    this.client.on('error', (err: Error) => this.note(`connection error: ${err.message}`));
+    this.client.on('close', () => this.note('connection closed'));
+  }
+
+  static async open(spec: SessionSpec): Promise<DeviceSession> {
+    const session = new DeviceSession(spec);
+    session.note(`connect ${spec.host}:${spec.port} (tls ${spec.tls}) as ${spec.login}${spec.authzid ? ` for ${spec.authzid}` : ''}`);
+    try {
+      await withTimeout(session.client.connect(), spec.connectTimeoutMs * 2, `connecting to ${spec.host}:${spec.port}`, () =>
+        session.client.close(),
+      );
+    } catch (err) {
+      session.closed = true;
+      session.client.close();
+      throw classifyConnectError(err, spec);
+    }
+    if (spec.idAfterLogin) {
+      const r = await session.exec(`ID (${Object.entries(spec.idAfterLogin).map(([k, v]) => `${quote(k)} ${quote(v)}`).join(' ')})`);
+      if (r.status !== 'OK') throw new SessionError('protocol', `${spec.label}: ID after login was refused: ${r.tagged}`);
+    }
+    return session;
+  }
+
+  get capabilities(): ReadonlySet<string> {
+    return new Set([...this.client.capabilities.keys()].map((c) => c.toUpperCase()));
+  }
+
+  /** Sends one raw command line (without tag). Never throws on NO/BAD: the status is the result. */
+  async exec(command: string, attributes?: unknown[]): Promise<CommandResult> {
+    const mark = this.untagged.mark();
+    const run = async (): Promise<void> => {
+      try {
+        const r = await (this.client as unknown as ExecCapable).exec(command, attributes);
+        r.next();
+      } catch (err) {
+        const status = (err as { responseStatus?: string }).responseStatus;
+        if (status !== 'NO' && status !== 'BAD') throw err;
+      }
+    };
+    await withTimeout(run(), this.spec.commandTimeoutMs, `${this.spec.label}: command "${firstWords(command)}"`, () =>
+      this.client.close(),
+    );
+    const tagged = this.lastTagged;
+    const m = /^\S+ (OK|NO|BAD)\b ?(?:\[([^\]]*)\])?/i.exec(tagged);
+    const status = (m?.[1]?.toUpperCase() ?? 'BAD') as CommandResult['status'];
+    return { status, tagged, untagged: this.untagged.all().slice(mark) as Untagged[], ...(m?.[2] ? { code: m[2] } : {}) };
+  }
+
+  /** Runs an imapflow operation under the session's command timeout. */
+  run<T>(what: string, op: (client: ImapFlow) => Promise<T>): Promise<T> {
+    return withTimeout(op(this.client), this.spec.commandTimeoutMs, `${this.spec.label}: ${what}`, () => this.client.close());
+  }
+
+  waitForUntagged(pred: (u: Untagged) => boolean, opts: WaitOptions & { since?: number }): Promise<Untagged> {
+    return this.untagged.waitFor(pred, { ...opts, description: `${opts.description} on ${this.spec.label}` });
+  }
+
+  transcript(): readonly TimelineEntry[] {
+    return this.lines;
+  }
+
+  note(text: string): void {
+    this.lines.push({ t: now(), source: this.spec.label, dir: '*', text });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await withTimeout(this.client.logout(), 2_000, `${this.spec.label}: LOGOUT`);
+    } catch {
+      this.client.close();
+    }
+  }
+
+  private onLog(entry: LogEntry): void {
+    if (entry.msg === 'read from socket' && entry.data) {
+      const at = now();
+      let responses;
+      try {
+        responses = this.reader.feed(Buffer.from(entry.data, 'base64'));
+      } catch (err) {
+        this.note(`unreadable server data: ${(err as Error).message}`);
+        this.client.close();
+        return;
+      }
+      for (const r of responses) {
+        this.lines.push({ t: at, source: this.spec.label, dir: 'S', text: redact(r.text, this.spec.secrets) });
+        const u = parseUntagged(r.text, at);
+        if (u) this.untagged.push(u);
+        else if (!r.text.startsWith('+')) this.lastTagged = r.text;
+      }
+    } else if (entry.msg === 'write to socket') {
+      const text = entry.hidden ? '<authentication data withheld>' : Buffer.from(entry.data ?? '', 'base64').toString('utf8');
+      for (const line of text.split('\r\n').filter((l) => l.length > 0)) {
+        this.lines.push({ t: now(), source: this.spec.label, dir: 'C', text: redact(line, this.spec.secrets) });
+      }
+    }
+  }
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+function firstWords(command: string): string {
+  return command.split(' ').slice(0, 3).join(' ');
+}
+
+function classifyConnectError(err: unknown, spec: SessionSpec): SessionError {
+  const e = err as { code?: string; message?: string; authenticationFailed?: boolean; responseText?: string };
+  const where = `${spec.host}:${spec.port}`;
+  if (e.authenticationFailed) {
+    return new SessionError('auth', `${spec.label}: authentication as "${spec.login}" failed at ${where}${e.responseText ? `: ${e.responseText}` : ''}`);
+  }
+  if (e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENOTFOUND' || e.code === 'ECONNRESET') {
+    return new SessionError('unreachable', `${spec.label}: IMAP server ${where} is unreachable (${e.code})`);
+  }
+  if (/timed? ?out|did not complete/i.test(e.message ?? '') || e.code === 'ETIMEOUT' || e.code === 'GreetingTimeout') {
+    return new SessionError('timeout', `${spec.label}: no usable IMAP greeting/login from ${where} in time (${e.message})`);
+  }
+  return new SessionError('protocol', `${spec.label}: connecting to ${where} failed: ${e.message ?? String(err)}`);
+}
