@@ -1,0 +1,4 @@
+// CPM PUSH Enabler mock and the payload binding it applies.
+export * from './binding.js';
+export * from './enabler.js';
+export * from './json-pointer.js';
