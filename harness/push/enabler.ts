@@ -4,10 +4,10 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { Ajv } from 'ajv';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { now, type TimelineEntry } from '../imap/timeline.js';
 import { isLoopbackHost, LOOPBACK_HINT } from '../profile/loopback.js';
 import { defaultPushBinding, eventKindOf, type PushBinding, type PushPointers, type StatusEventKind } from './binding.js';
 import { jsonPointerGet } from './json-pointer.js';
@@ -58,7 +58,7 @@ export interface SchemaProblem {
 export interface PushNotification {
   /** 1-based arrival order. */
   seq: number;
-  /** performance.now() when the request was complete (the harness merges timelines on this clock). */
+  /** When the request was complete: performance.timeOrigin + performance.now(), the clock of the IMAP timelines. */
   t: number;
   wallClock: string;
   method: string;
@@ -110,9 +110,10 @@ export interface Behaviour {
   failFirst?: number;
 }
 
-export interface TimelineEntry {
-  t: number;
+/** A harness timeline line (merges with IMAP transcripts via mergeTimelines) plus the one-line summary. */
+export interface PushTimelineEntry extends TimelineEntry {
   source: 'push';
+  dir: 'S';
   summary: string;
 }
 
@@ -136,7 +137,7 @@ export interface PushEnabler {
   expectNone(predicate: NotificationPredicate, opts: QuietOptions): Promise<void>;
   clear(): void;
   behave(b: Behaviour): void;
-  timeline(): TimelineEntry[];
+  timeline(): PushTimelineEntry[];
   /** One line per notification, as used in error messages. */
   describe(n: PushNotification): string;
   close(): Promise<void>;
@@ -258,7 +259,7 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
   };
   const validatePayload = opts.validate === false ? undefined : compilePayloadSchema(loadSchema(binding.schema));
 
-  const startedAt = performance.now();
+  const startedAt = now();
   let records: PushNotification[] = [];
   let nextSeq = 1;
   let behaviour: Required<Behaviour> = { status: 204, delayMs: 0, failFirst: 0 };
@@ -339,7 +340,7 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
 
   const stamp = (): Pick<PushNotification, 'seq' | 't' | 'wallClock'> => ({
     seq: nextSeq++,
-    t: performance.now(),
+    t: now(),
     wallClock: new Date().toISOString(),
   });
 
@@ -521,7 +522,11 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     behave(b) {
       behaviour = { status: b.status ?? 204, delayMs: b.delayMs ?? 0, failFirst: b.failFirst ?? 0 };
     },
-    timeline: () => records.map((r) => ({ t: r.t, source: 'push' as const, summary: describe(r) })),
+    timeline: () =>
+      records.map((r) => {
+        const summary = describe(r);
+        return { t: r.t, source: 'push' as const, dir: 'S' as const, text: summary, summary };
+      }),
     describe,
     close() {
       closing ??= (async () => {

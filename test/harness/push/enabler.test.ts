@@ -1,7 +1,9 @@
 import http from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startPushEnabler, type PushEnabler, type PushEnablerOptions } from '../../../harness/push/enabler.js';
+import { readFileSync } from 'node:fs';
 import { DEFAULT_PUSH_SCHEMA_PATH, defaultPushBinding } from '../../../harness/push/binding.js';
+import { mergeTimelines, now } from '../../../harness/imap/timeline.js';
 
 // A minimal stand-in for fixtures/push/status-notification.schema.json, shaped like the default pointers.
 const schema = {
@@ -263,6 +265,9 @@ describe('PUSH Enabler mock', () => {
     expect(timeline).toHaveLength(2);
     expect(timeline[0]).toMatchObject({ source: 'push', summary: expect.stringContaining('event=READ') });
     expect(timeline[0]!.t).toBeLessThanOrEqual(timeline[1]!.t);
+    expect(Math.abs(timeline[1]!.t - now())).toBeLessThan(5000);
+    const merged = mergeTimelines([{ t: timeline[0]!.t + 0.001, source: 'alice/dev-A', dir: 'C', text: 'a1 NOOP' }], timeline);
+    expect(merged.map((e) => e.source)).toEqual(['push', 'alice/dev-A', 'push']);
     push.clear();
     expect(push.notifications()).toEqual([]);
   });
@@ -314,6 +319,17 @@ describe('PUSH Enabler mock', () => {
       uidValidity: '/statusChange/uidValidity',
       uid: '/statusChange/uid',
     });
+  });
+
+  test('with the default binding, the shared sample payloads are schema-valid and fully bound', async () => {
+    enabler = await startPushEnabler();
+    const sample = readFileSync(new URL('../../../fixtures/push/examples/seen.json', import.meta.url), 'utf8');
+    expect((await post(enabler.url, sample)).status).toBe(204);
+    const [n] = enabler.notifications();
+    expect(n?.schemaErrors).toEqual([]);
+    expect(n?.schemaValid).toBe(true);
+    expect(n?.fieldProblems).toEqual([]);
+    expect(n?.fields.eventKind).toBe('seen');
   });
 
   test('an unreadable schema file is a clear start-up error', async () => {
