@@ -19,6 +19,7 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Att
   return new Promise((resolve) => {
     if (opts.signal.aborted) return resolve({ kind: 'aborted' });
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: AttemptOutcome): void => {
       if (settled) return;
       settled = true;
@@ -27,23 +28,28 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Att
       resolve(outcome);
     };
     const transport = url.protocol === 'https:' ? https : http;
-    const req = transport.request(url, {
-      method: 'POST',
-      agent: opts.agent,
-      headers: {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(body),
-        Accept: 'application/json, */*;q=0.1',
-      },
-    });
-    const timer = setTimeout(() => {
+    let req: http.ClientRequest;
+    try {
+      req = transport.request(url, {
+        method: 'POST',
+        agent: opts.agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          Accept: 'application/json, */*;q=0.1',
+        },
+      });
+    } catch (err) {
+      return finish({ kind: 'network', message: errorText(err) });
+    }
+    timer = setTimeout(() => {
       finish({ kind: 'timeout' });
       req.destroy();
     }, opts.timeoutMs);
-    const onAbort = (): void => {
+    function onAbort(): void {
       finish({ kind: 'aborted' });
       req.destroy();
-    };
+    }
     opts.signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err) => finish({ kind: 'network', message: errorText(err) }));
     req.on('response', (res) => {

@@ -142,7 +142,12 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
       const ctl = new AbortController();
       busyUsers.add(user);
       inFlight.add(ctl);
-      void deliver(job, ctl.signal).finally(() => {
+      void deliver(job, ctl.signal)
+        .catch((err: unknown) => {
+          counters.failed++;
+          say(`${job.label} failed: ${err instanceof Error ? err.message : String(err)}`);
+        })
+        .finally(() => {
         busyUsers.delete(user);
         inFlight.delete(ctl);
         if (!closed) pump();

@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import schema from '../../../fixtures/push/status-notification.schema.json' with { type: 'json' };
 import { createPushNotifier, type PushNotifier, type PushNotifierOptions } from '../../../reference-store/push/index.js';
+import { parseRetryAfter } from '../../../reference-store/push/http-post.js';
 import { startEnabler, type EnablerStub, type Reply, type ReceivedPost } from './enabler-stub.js';
 import { EVENT_KINDS, statusEvent } from './events.js';
 
@@ -188,6 +189,23 @@ describe('PUSH notifier', () => {
     expect(notifier.stats()).toMatchObject({ sent: 4, dropped: 2, queued: 0 });
   });
 
+  test('overflow drops the globally oldest queued payload, whichever user it belongs to', async () => {
+    const { enabler, notifier } = await setup(() => 'hang', { maxQueue: 2 });
+    notifier.notify(statusEvent({ user: 'alice' }));
+    notifier.notify(statusEvent({ user: 'bob' }));
+    await enabler.waitForPost(2); // alice#1 and bob#1 in flight
+    notifier.notify(statusEvent({ user: 'bob', uid: 6 })); // bob#2
+    notifier.notify(statusEvent({ user: 'alice', uid: 6 })); // alice#2
+    notifier.notify(statusEvent({ user: 'alice', uid: 7 })); // alice#3 pushes out bob#2
+    expect(notifier.stats()).toMatchObject({ queued: 2, dropped: 1 });
+    for (const p of enabler.posts) p.respond(204);
+    (await enabler.waitForPost(3)).respond(204);
+    (await enabler.waitForPost(4)).respond(204);
+    await notifier.idle();
+    expect(indexes(enabler.posts, 'bob')).toEqual([1]);
+    expect(indexes(enabler.posts, 'alice')).toEqual([1, 2, 3]);
+  });
+
   test('per-user order is kept across retries while users proceed independently', async () => {
     // Every payload's first attempt fails; bob's index 1 fails twice.
     const attempts = new Map<string, number>();
@@ -291,6 +309,15 @@ describe('PUSH notifier', () => {
     for (const l of logs) {
       expect(l).not.toMatch(/s3cret|t0ps3cret|urn:uuid/);
     }
+  });
+
+  test('Retry-After: delay-seconds or HTTP-date', () => {
+    const now = Date.parse('2026-11-25T03:00:00Z');
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 03:00:02 GMT', now)).toBe(2000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 02:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
   test('rejects a non-HTTP enabler URL at construction', () => {
