@@ -148,16 +148,16 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
           say(`${job.label} failed: ${err instanceof Error ? err.message : String(err)}`);
         })
         .finally(() => {
-        busyUsers.delete(user);
-        inFlight.delete(ctl);
-        if (!closed) pump();
-        if (inFlight.size === 0) {
-          const waiters = drainWaiters;
-          drainWaiters = [];
-          for (const w of waiters) w();
-        }
-        settleIdle();
-      });
+          busyUsers.delete(user);
+          inFlight.delete(ctl);
+          if (!closed) pump();
+          if (inFlight.size === 0) {
+            const waiters = drainWaiters;
+            drainWaiters = [];
+            for (const w of waiters) w();
+          }
+          settleIdle();
+        });
     }
     settleIdle();
   }
