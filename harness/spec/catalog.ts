@@ -175,7 +175,8 @@ export function describeSchemaErrors(file: string, errors: readonly ErrorObject[
     .filter((e) => e.keyword !== 'if')
     .map((e) => {
       const p = e.params as Record<string, unknown>;
-      let detail = e.message ?? e.keyword;
+      // A property forbidden by an if/then branch arrives as the boolean schema `false`.
+      let detail = e.keyword === 'false schema' ? 'is not allowed on this kind of record' : (e.message ?? e.keyword);
       if (typeof p['additionalProperty'] === 'string') detail += ` '${p['additionalProperty']}'`;
       if (Array.isArray(p['allowedValues'])) detail += ` (${p['allowedValues'].join(', ')})`;
       return `${file}#${e.instancePath}: ${detail}`;

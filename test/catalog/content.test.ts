@@ -89,6 +89,17 @@ describe('catalog against the CR text', () => {
     expect(catalog.byId('vm.header-copied-from-encapsulated').covers).toEqual(['vm.from', 'vm.to', 'vm.date', 'vm.subject']);
   });
 
+  it('places every statement in its parent’s clause and table', () => {
+    const misplaced = catalog.requirements
+      .filter((r) => r.parent !== undefined)
+      .filter((r) => {
+        const p = catalog.byId(r.parent ?? '');
+        return p.clause !== r.clause || p.table !== r.table;
+      })
+      .map((r) => r.id);
+    expect(misplaced).toEqual([]);
+  });
+
   it('records the conditions of the conditional statements', () => {
     expect(catalog.byId('mo.p-asserted-service.present-for-kinds')).toMatchObject({
       level: 'SHALL', condition: { objectKinds: ['standalone', 'imdn', 'ft-history'] },
