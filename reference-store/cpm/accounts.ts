@@ -1,0 +1,84 @@
+// Accounts and login forms (spec notes A-2: how the store learns the acting device).
+//   user                 → the user, device unknown until an IMAP ID `+sip.instance` names it
+//   user#<device id>     → the user acting from that declared device (password: the device's or the user's)
+//   user*<pf name>       → the CPM Participating Function acting for the user (Dovecot master-user style)
+//   AUTHENTICATE PLAIN with authzid=<user>, authcid=<pf name> → same as user*<pf name>
+import { timingSafeEqual } from 'node:crypto';
+import type { ResolvedOptions, UserConfig } from '../options.js';
+import { bareDeviceId, deviceKey } from './identity.js';
+
+export interface Principal {
+  user: string;
+  /** device bound at login (canonical id as configured), or null */
+  device: string | null;
+  /** PF account name when the PF acts for the user */
+  pf: string | null;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class Accounts {
+  private readonly users = new Map<string, UserConfig>();
+
+  constructor(private readonly opts: ResolvedOptions) {
+    for (const u of opts.users) this.users.set(u.name, u);
+  }
+
+  /** The configured id of a declared device of `user`, matched after normalisation; null if undeclared. */
+  declaredDevice(user: string, id: string): string | null {
+    const u = this.users.get(user);
+    if (!u) return null;
+    const key = deviceKey(bareDeviceId(id));
+    return u.devices.find((d) => deviceKey(d.id) === key)?.id ?? null;
+  }
+
+  /** Another declared device of the same user (for the push-wrong-device fault). */
+  otherDevice(user: string, id: string | null): string | null {
+    const u = this.users.get(user);
+    const others = u?.devices.filter((d) => id === null || deviceKey(d.id) !== deviceKey(id)) ?? [];
+    return others[0]?.id ?? null;
+  }
+
+  devicesOf(user: string): string[] {
+    return this.users.get(user)?.devices.map((d) => d.id) ?? [];
+  }
+
+  /** LOGIN / AUTHENTICATE PLAIN. Returns null on any failure (no detail leaks to the client). */
+  authenticate(authcid: string, password: string, authzid = ''): Principal | null {
+    const pf = this.opts.pf;
+    if (authzid !== '') {
+      // PF acting for a user
+      if (pf && authcid === pf.name && same(password, pf.password) && this.users.has(authzid)) {
+        return { user: authzid, device: null, pf: pf.name };
+      }
+      // a user authorising as itself (possibly with a device suffix on authcid)
+      const p = this.authenticate(authcid, password);
+      return p && p.pf === null && p.user === authzid ? p : null;
+    }
+    const star = authcid.lastIndexOf('*');
+    if (star > 0 && pf) {
+      const user = authcid.slice(0, star);
+      if (authcid.slice(star + 1) === pf.name && same(password, pf.password) && this.users.has(user)) {
+        return { user, device: null, pf: pf.name };
+      }
+      return null;
+    }
+    const hash = authcid.indexOf('#');
+    if (hash > 0) {
+      if (!this.opts.deviceLearning.has('login')) return null;
+      const user = this.users.get(authcid.slice(0, hash));
+      if (!user) return null;
+      const device = user.devices.find((d) => deviceKey(d.id) === deviceKey(authcid.slice(hash + 1)));
+      if (!device) return null;
+      const ok = (device.password !== undefined && same(password, device.password)) || same(password, user.password);
+      return ok ? { user: user.name, device: device.id, pf: null } : null;
+    }
+    const user = this.users.get(authcid);
+    if (!user || !same(password, user.password)) return null;
+    return { user: user.name, device: null, pf: null };
+  }
+}

@@ -1,0 +1,72 @@
+// Fault switches: each one breaks exactly one rule of the CR / RFC 5465 so that the conformance
+// suite can prove it detects the violation. `violates` names requirement IDs of the suite.
+
+export interface FaultInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly violates: readonly string[];
+}
+
+/** Headers of CR Table 1 (Message Object) that a fault can drop on APPEND. */
+export const MESSAGE_HEADERS = ['from', 'to', 'date', 'subject', 'p-asserted-service', 'conversation-id', 'contribution-id',
+  'inreplyto-contribution-id', 'imdn-message-id', 'message-correlator', 'message-context', 'content-type'] as const;
+/** Headers of CR Table 6 (Voicemail Object). */
+export const VOICEMAIL_HEADERS = ['from', 'to', 'date', 'subject', 'conversation-id', 'contribution-id', 'imdn-message-id',
+  'message-context', 'content-type'] as const;
+/** Headers whose value must be stored byte-exact; a fault can rewrite (lower-case) them. */
+export const BYTE_EXACT_HEADERS = ['conversation-id', 'contribution-id', 'imdn-message-id'] as const;
+
+const fixed: FaultInfo[] = [
+  { name: 'push-omit-identity', description: 'PUSH notifications carry no triggering device (triggeringDevice null).', violates: ['push.trigger-identity'] },
+  { name: 'push-wrong-device', description: 'PUSH notifications name another device of the same user as the trigger.', violates: ['push.trigger-identity'] },
+  { name: 'push-pf-identity', description: 'Changes made through the PF path are attributed to nobody instead of the device the PF named.', violates: ['push.trigger-identity'] },
+  { name: 'push-no-delete', description: 'No PUSH notification for deleted / expunged objects.', violates: ['push.status-change'] },
+  { name: 'push-no-seen', description: 'No PUSH notification when an object becomes seen.', violates: ['push.status-change'] },
+  { name: 'push-no-voicemail', description: 'No PUSH notification for Voicemail Objects.', violates: ['push.status-change'] },
+  { name: 'push-delayed', description: 'PUSH notifications are sent only after 10 s.', violates: ['push.status-change'] },
+  { name: 'push-duplicate', description: 'Every PUSH notification is sent twice.', violates: ['push.status-change'] },
+  { name: 'identity-not-recorded', description: 'Header binding: Message Objects never show Message-seen-identity.', violates: ['mo.message-seen-identity'] },
+  { name: 'identity-not-recorded:vm', description: 'Header binding: Voicemail Objects never show Message-seen-identity.', violates: ['vm.message-seen-identity'] },
+  { name: 'delete-identity-not-recorded', description: 'Header binding: Message Objects never show Message-delete-identity.', violates: ['mo.message-delete-identity'] },
+  { name: 'delete-identity-not-recorded:vm', description: 'Header binding: Voicemail Objects never show Message-delete-identity.', violates: ['vm.message-delete-identity'] },
+  { name: 'notify-silent', description: 'NOTIFY is accepted but no unsolicited notification is ever sent.', violates: ['notify.imap.shall-notify'] },
+  { name: 'notify-drop-flagchange', description: 'NOTIFY FlagChange: no unsolicited FETCH for flag changes in the selected mailbox.', violates: ['rfc5465.flagchange-fetch'] },
+  { name: 'notify-stale-flags', description: 'NOTIFY FlagChange: the unsolicited FETCH carries the flags from before the change.', violates: ['notify.imap.content.flags'] },
+  { name: 'notify-drop-messagenew', description: 'NOTIFY MessageNew: no EXISTS / STATUS for new messages.', violates: ['rfc5465.messagenew'] },
+  { name: 'notify-drop-expunge', description: 'NOTIFY MessageExpunge: no EXPUNGE / STATUS for expunged messages.', violates: ['rfc5465.messageexpunge'] },
+  { name: 'notify-echo-origin', description: 'NOTIFY events are also sent to the session that caused them.', violates: ['rfc5465.omit-own-changes'] },
+  { name: 'notify-stale-uidnext', description: 'Unsolicited STATUS keeps the UIDNEXT value from NOTIFY SET time.', violates: ['notify.imap.content.next-uid'] },
+  { name: 'notify-stale-messages', description: 'Unsolicited STATUS keeps the MESSAGES value from NOTIFY SET time.', violates: ['notify.imap.content.folder-size'] },
+  { name: 'notify-badevent-as-bad', description: 'Unsupported NOTIFY events are refused with BAD instead of NO [BADEVENT].', violates: ['rfc5465.badevent'] },
+  { name: 'notify-no-status-indicator', description: 'NOTIFY SET STATUS sends no STATUS responses before the tagged OK.', violates: ['rfc5465.status-indicator'] },
+  { name: 'corrupt-body', description: 'Message Objects: the body is not stored as received (a byte is changed).', violates: ['mo.message-body'] },
+  { name: 'corrupt-body:vm', description: 'Voicemail Objects: the body is not stored as received.', violates: ['vm.message-body'] },
+  { name: 'rewrite-content-type', description: 'Message Objects: Content-Type is rewritten to a different value.', violates: ['mo.content-type'] },
+  { name: 'rewrite-content-type:vm', description: 'Voicemail Objects: Content-Type is rewritten to a different value.', violates: ['vm.content-type'] },
+];
+
+const headerFaults: FaultInfo[] = [
+  ...MESSAGE_HEADERS.map((h) => ({ name: `drop-header:${h}`, description: `Message Objects: the ${h} header is dropped on APPEND.`, violates: [`mo.${h}`] })),
+  ...VOICEMAIL_HEADERS.map((h) => ({ name: `drop-header:vm:${h}`, description: `Voicemail Objects: the ${h} header is dropped on APPEND.`, violates: [`vm.${h}`] })),
+  ...BYTE_EXACT_HEADERS.map((h) => ({ name: `rewrite-header:${h}`, description: `Message Objects: the ${h} value is stored lower-cased.`, violates: [`mo.${h}`] })),
+  ...BYTE_EXACT_HEADERS.map((h) => ({ name: `rewrite-header:vm:${h}`, description: `Voicemail Objects: the ${h} value is stored lower-cased.`, violates: [`vm.${h}`] })),
+];
+
+export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults]);
+
+const KNOWN = new Set(FAULTS.map((f) => f.name));
+
+/** Checks a requested fault list; throws listing the known names on an unknown one. */
+export function validateFaults(names: readonly string[]): readonly string[] {
+  const unknown = names.filter((n) => !KNOWN.has(n));
+  if (unknown.length) {
+    throw new Error(`Unknown fault switch(es): ${unknown.join(', ')}. Known: ${[...KNOWN].join(', ')}`);
+  }
+  return Object.freeze([...new Set(names)]);
+}
+
+export class FaultSet {
+  private readonly set: Set<string>;
+  constructor(readonly names: readonly string[]) { this.set = new Set(names); }
+  has(name: string): boolean { return this.set.has(name); }
+}

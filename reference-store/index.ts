@@ -1,0 +1,79 @@
+// Public entry point of the reference CPM Message Store (the only module the harness imports).
+import { resolveOptions, type ReferenceStoreOptions } from './options.js';
+import { FAULTS, FaultSet, validateFaults } from './faults.js';
+import { MailStore } from './store/mailstore.js';
+import { Accounts } from './cpm/accounts.js';
+import { StatusEventSource, cpmStoreHooks } from './cpm/behaviour.js';
+import { capabilityList, type ServerContext } from './imap/context.js';
+import { ImapServer } from './imap/server.js';
+import { createPushNotifier, type PushNotifier, type StatusPayload } from './push/index.js';
+
+export type { ReferenceStoreOptions, UserConfig, DeviceConfig, PushOptions, FolderLayout, DeviceLearning, IdentityBinding, PfPath } from './options.js';
+export { FAULTS, type FaultInfo } from './faults.js';
+export { encodeKeywordId, decodeKeywordId, seenKeyword, deletedKeyword, SEEN_BY_PREFIX, DELETED_BY_PREFIX } from './cpm/identity.js';
+export type { StatusEvent, StatusPayload } from './push/index.js';
+
+export interface ReferenceStore {
+  host: string;
+  port: number;
+  /** e.g. `imap://127.0.0.1:14143` */
+  imapUrl: string;
+  capabilities: readonly string[];
+  faults: readonly string[];
+  /** Resolves when every PUSH notification produced so far has been delivered or given up. */
+  pushIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PUSH_DELAY_FAULT_MS = 10_000;
+
+export async function startReferenceStore(options: ReferenceStoreOptions): Promise<ReferenceStore> {
+  const opts = resolveOptions(options);
+  const faultNames = validateFaults(options.faults ?? []);
+  const faults = new FaultSet(faultNames);
+  const accounts = new Accounts(opts);
+  const sessions: ServerContext['sessions'] = new Set();
+  const store = new MailStore(cpmStoreHooks(opts, faults, accounts));
+  const folders = [opts.folders.root, opts.folders.voicemail, ...(opts.folders.extra ?? [])];
+  for (const u of opts.users) store.addUser(u.name, folders);
+
+  let sessionCounter = 0;
+  const caps = capabilityList(opts.notify);
+  const ctx: ServerContext = {
+    opts, store, accounts, faults, sessions,
+    capabilities: () => caps,
+    nextSessionId: () => ++sessionCounter,
+  };
+  const server = new ImapServer(ctx);
+  const addr = await server.listen(opts.host, opts.port);
+  const hostForUrl = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
+  const imapUrl = `imap://${hostForUrl}:${addr.port}`;
+
+  let notifier: PushNotifier | null = null;
+  let source: StatusEventSource | null = null;
+  if (opts.push) {
+    notifier = createPushNotifier({
+      ...opts.push,
+      log: opts.push.log ?? opts.log,
+      ...(faults.has('push-delayed') ? { delayMs: PUSH_DELAY_FAULT_MS } : {}),
+      ...(faults.has('push-duplicate') ? { transform: (p: StatusPayload) => [p, structuredClone(p)] } : {}),
+    });
+    source = new StatusEventSource(store, notifier, faults, accounts, () => imapUrl);
+  }
+  opts.log(`reference store listening on ${imapUrl}${faultNames.length ? ` faults=${faultNames.join(',')}` : ''}`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    host: addr.host,
+    port: addr.port,
+    imapUrl,
+    capabilities: caps,
+    faults: faultNames,
+    pushIdle: async () => { await notifier?.idle(); },
+    stop: () => (stopping ??= (async () => {
+      source?.close();
+      await server.close();
+      await notifier?.close();
+    })()),
+  };
+}
