@@ -297,6 +297,22 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     return behaviour.status;
   };
 
+  /** A throwing predicate must fail its own wait, not the request handler (which would take the server down). */
+  const guarded = (predicate: NotificationPredicate): { test: NotificationPredicate; error: () => Error | undefined } => {
+    let error: Error | undefined;
+    return {
+      test(n) {
+        try {
+          return predicate(n);
+        } catch (e) {
+          error ??= new Error(`notification predicate threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+          return false;
+        }
+      },
+      error: () => error,
+    };
+  };
+
   const record = (n: PushNotification): void => {
     records.push(n);
     for (const w of [...waiters]) w.accepts(n);
@@ -447,13 +463,22 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     const from = opts.from ?? 1;
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
     const what = opts.description ?? (count === 1 ? 'a matching PUSH notification' : `${count} matching PUSH notifications`);
-    const matches = records.filter((r) => r.seq >= from && predicate(r)).slice(0, count);
+    const guard = guarded(predicate);
+    const matches = records.filter((r) => r.seq >= from && guard.test(r)).slice(0, count);
+    if (guard.error()) return Promise.reject(guard.error());
     if (matches.length >= count) return Promise.resolve(matches);
     if (closing) return Promise.reject(new Error(`push enabler is closed; ${what} never came`));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         accepts(n) {
-          if (n.seq < from || !predicate(n)) return;
+          const hit = n.seq >= from && guard.test(n);
+          const error = guard.error();
+          if (error) {
+            cleanup();
+            reject(error);
+            return;
+          }
+          if (!hit) return;
           matches.push(n);
           if (matches.length < count) return;
           cleanup();
@@ -491,13 +516,22 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     expectNone(predicate, o) {
       const from = o.from ?? 1;
       const what = o.description ?? 'matching PUSH notification';
-      const early = records.find((r) => r.seq >= from && predicate(r));
+      const guard = guarded(predicate);
+      const early = records.find((r) => r.seq >= from && guard.test(r));
+      if (guard.error()) return Promise.reject(guard.error());
       if (early) return Promise.reject(new Error(`unexpected ${what}: ${describe(early)}`));
       if (closing) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const waiter: Waiter = {
           accepts(n) {
-            if (n.seq < from || !predicate(n)) return;
+            const hit = n.seq >= from && guard.test(n);
+            const error = guard.error();
+            if (error) {
+              cleanup();
+              reject(error);
+              return;
+            }
+            if (!hit) return;
             cleanup();
             reject(new Error(`unexpected ${what} within the ${o.forMs} ms quiet window: ${describe(n)}`));
           },

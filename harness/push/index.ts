@@ -2,3 +2,4 @@
 export * from './binding.js';
 export * from './enabler.js';
 export * from './json-pointer.js';
+export * from './from-profile.js';

@@ -4,6 +4,8 @@ import { startPushEnabler, type PushEnabler, type PushEnablerOptions } from '../
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PUSH_SCHEMA_PATH, defaultPushBinding } from '../../../harness/push/binding.js';
 import { mergeTimelines, now } from '../../../harness/imap/timeline.js';
+import { pushEnablerOptions } from '../../../harness/push/from-profile.js';
+import { loadProfile } from '../../../harness/profile/index.js';
 
 // A minimal stand-in for fixtures/push/status-notification.schema.json, shaped like the default pointers.
 const schema = {
@@ -330,6 +332,25 @@ describe('PUSH Enabler mock', () => {
     expect(n?.schemaValid).toBe(true);
     expect(n?.fieldProblems).toEqual([]);
     expect(n?.fields.eventKind).toBe('seen');
+  });
+
+  test('a throwing predicate fails its own wait and the server keeps going', async () => {
+    const push = await start();
+    const boom = push.waitFor((n) => (n.fields.object === 'x' ? (undefined as unknown as { a: number }).a === 1 : false));
+    const verdict = expect(boom).rejects.toThrow(/notification predicate threw: Cannot read properties of undefined/);
+    expect((await post(push.url, payload('seen', ALICE_A, 'x'))).status).toBe(204);
+    await verdict;
+    expect((await post(push.url, payload('seen', ALICE_A, 'y'))).status).toBe(204);
+    await expect(push.expectNone(() => { throw new Error('bad'); }, { forMs: 10 })).rejects.toThrow(/predicate threw: bad/);
+  });
+
+  test('starts as the reference profile declares it', async () => {
+    enabler = await startPushEnabler(pushEnablerOptions(loadProfile(undefined, {}).push));
+    expect(enabler.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/push$/);
+    expect(enabler.binding.pointers.identity).toBe('/statusChange/triggeringDevice');
+    const sample = readFileSync(new URL('../../../fixtures/push/examples/expunged.json', import.meta.url), 'utf8');
+    await post(enabler.url, sample);
+    expect((await enabler.waitFor((n) => n.fields.eventKind === 'expunged')).schemaValid).toBe(true);
   });
 
   test('an unreadable schema file is a clear start-up error', async () => {
