@@ -101,12 +101,14 @@ export interface QuietOptions {
   from?: number;
 }
 
+/**
+ * How the mock answers notifications on its path. `{ status: 503 }` answers every one with 503;
+ * `{ failFirst: 2 }` answers the next two with 503 (or `status`, if given) and the following ones with 204;
+ * `delayMs` holds every answer back (the notification is still recorded on arrival).
+ */
 export interface Behaviour {
-  /** Status for every accepted notification (default 204). */
   status?: number;
-  /** Delay before answering, in ms. */
   delayMs?: number;
-  /** Answer the next N notifications with `status` if it is an error status, else 503. */
   failFirst?: number;
 }
 
@@ -262,7 +264,7 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
   const startedAt = now();
   let records: PushNotification[] = [];
   let nextSeq = 1;
-  let behaviour: Required<Behaviour> = { status: 204, delayMs: 0, failFirst: 0 };
+  let behaviour = { status: 204, delayMs: 0, failFirst: 0, failStatus: 503 };
   const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -292,7 +294,7 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
   const answerStatus = (): number => {
     if (behaviour.failFirst > 0) {
       behaviour.failFirst -= 1;
-      return behaviour.status >= 400 ? behaviour.status : 503;
+      return behaviour.failStatus;
     }
     return behaviour.status;
   };
@@ -554,7 +556,13 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
       records = [];
     },
     behave(b) {
-      behaviour = { status: b.status ?? 204, delayMs: b.delayMs ?? 0, failFirst: b.failFirst ?? 0 };
+      const failFirst = b.failFirst ?? 0;
+      behaviour = {
+        status: failFirst > 0 ? 204 : (b.status ?? 204),
+        delayMs: b.delayMs ?? 0,
+        failFirst,
+        failStatus: b.status ?? 503,
+      };
     },
     timeline: () =>
       records.map((r) => {
