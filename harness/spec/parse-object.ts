@@ -13,7 +13,10 @@ export interface HeaderField {
   name: string;
   /** Lower-case field name: header names compare case-insensitively (RFC 5322 §1.2.2). */
   key: string;
-  /** The field exactly as stored: name, colon, value and folded continuation lines, without the final CRLF. */
+  /**
+   * The field as stored: name, colon, value and folded continuation lines, without the final line break.
+   * Byte-exact for CRLF objects; in an LF-only object mailsplit joins the continuation lines with CRLF.
+   */
   raw: Buffer;
   /** Unfolded value: text after the colon, CRLF before folding whitespace removed, outer WSP trimmed, UTF-8 decoded. */
   value: string;

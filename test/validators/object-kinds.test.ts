@@ -141,3 +141,10 @@ describe('validator sources', () => {
     expect(literals.filter((id) => !CATALOG_IDS.has(id))).toEqual([]);
   });
 });
+
+describe('object kinds', () => {
+  it('are the kinds of the requirement catalog', async () => {
+    const catalog = await import('../../harness/spec/catalog.js');
+    expect([...OBJECT_KINDS]).toEqual([...catalog.OBJECT_KINDS]);
+  });
+});
