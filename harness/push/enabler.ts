@@ -135,6 +135,7 @@ export interface PushEnabler {
    * Negative check: resolves after a quiet window of `forMs` in which no matching notification arrived,
    * rejects as soon as one does (or if one had already arrived). This is a bounded observation window for
    * "the store must not notify", not a synchronisation point: never use it to wait for something to happen.
+   * Rejects if the mock is (or gets) closed, since a closed mock cannot observe anything.
    */
   expectNone(predicate: NotificationPredicate, opts: QuietOptions): Promise<void>;
   clear(): void;
@@ -522,7 +523,8 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
       const early = records.find((r) => r.seq >= from && guard.test(r));
       if (guard.error()) return Promise.reject(guard.error());
       if (early) return Promise.reject(new Error(`unexpected ${what}: ${describe(early)}`));
-      if (closing) return Promise.resolve();
+      // A closed mock observes nothing, so silence would prove nothing.
+      if (closing) return Promise.reject(new Error(`push enabler is closed; cannot observe the absence of ${what}`));
       return new Promise((resolve, reject) => {
         const waiter: Waiter = {
           accepts(n) {
@@ -537,9 +539,10 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
             cleanup();
             reject(new Error(`unexpected ${what} within the ${o.forMs} ms quiet window: ${describe(n)}`));
           },
-          fail() {
+          fail(reason) {
             cleanup();
-            resolve();
+            if (reason === '') resolve();
+            else reject(new Error(`${reason} observing the quiet window for ${what}`));
           },
         };
         const timer = setTimeout(() => waiter.fail(''), o.forMs);

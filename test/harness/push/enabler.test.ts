@@ -290,10 +290,13 @@ describe('PUSH Enabler mock', () => {
     const slow = post(push.url, payload('seen')).catch((e: Error) => e);
     await push.waitForCount(2, () => true);
     const waiting = push.waitFor(() => false, { timeoutMs: 10_000, description: 'never' }).catch((e: Error) => e.message);
+    const quiet = push.expectNone(() => true, { forMs: 10_000, from: push.mark(), description: 'anything' }).catch((e: Error) => e.message);
     const t0 = performance.now();
     await push.close();
     expect(performance.now() - t0).toBeLessThan(500);
     expect(await waiting).toMatch(/^push enabler closed while waiting for never/);
+    expect(await quiet).toBe('push enabler closed while observing the quiet window for anything');
+    await expect(push.expectNone(() => true, { forMs: 1, from: push.mark() })).rejects.toThrow(/closed; cannot observe/);
     expect(await slow).toBeInstanceOf(Error);
     agent.destroy();
     enabler = undefined;
