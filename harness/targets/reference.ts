@@ -1,0 +1,61 @@
+// The embedded reference store as a target: started in-process on a free loopback port from the profile's
+// accounts and features, through the store's public entry point only.
+import { startReferenceStore, type ReferenceStoreOptions } from '../../reference-store/index.js';
+import type { Credentials, Profile } from '../profile/types.js';
+import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
+
+const LOG_LINES_KEPT = 2000;
+
+function passwordOf(c: Credentials, what: string): string {
+  if ('password' in c) return c.password;
+  throw new TargetSetupError(`${what}: the reference store authenticates with passwords only (AUTH=PLAIN / LOGIN)`);
+}
+
+export function referenceStoreOptions(profile: Profile, pushUrl: string, faults: readonly string[]): ReferenceStoreOptions {
+  const target = profile.target.kind === 'reference' ? profile.target : undefined;
+  const f = profile.features;
+  const pfPath = target?.pfPath ?? f.pfPath;
+  return {
+    host: target?.host ?? '127.0.0.1',
+    port: target?.port ?? 0,
+    users: profile.accounts.users.map((u) => ({
+      name: u.name,
+      // A plain user-name login (IMAP ID announce) uses the first such device's password.
+      password: passwordOf((u.devices.find((d) => d.announce !== 'login') ?? u.devices[0]!).credentials, `user ${u.name}`),
+      devices: u.devices.map((d) => ({ id: d.id, password: passwordOf(d.credentials, `device ${d.id}`) })),
+    })),
+    ...(profile.accounts.pf ? { pf: { name: profile.accounts.pf.login, password: passwordOf(profile.accounts.pf.credentials, 'PF account') } } : {}),
+    identityBinding: target?.identityBinding ?? f.identityBinding,
+    pfPath: pfPath === 'none' ? [] : [pfPath],
+    folders: { root: f.folders.root, ...(f.folders.voicemail ? { voicemail: f.folders.voicemail } : {}) },
+    notify: f.notify,
+    ...(f.push ? { push: { url: pushUrl } } : {}),
+    faults: [...faults],
+  };
+}
+
+export async function startReferenceTarget(opts: TargetStartOptions): Promise<RunningTarget> {
+  const lines: string[] = [];
+  const log = (line: string): void => {
+    lines.push(line);
+    if (lines.length > LOG_LINES_KEPT) lines.splice(0, lines.length - LOG_LINES_KEPT);
+  };
+  const faults = opts.faults ?? (opts.profile.target.kind === 'reference' ? opts.profile.target.faults : []);
+  let store;
+  try {
+    store = await startReferenceStore({ ...referenceStoreOptions(opts.profile, opts.pushUrl, faults), log });
+  } catch (err) {
+    throw new TargetSetupError(`the reference store did not start: ${(err as Error).message}`, { cause: err });
+  }
+  const running = store;
+  let stopped: Promise<void> | undefined;
+  return {
+    imap: { host: running.host, port: running.port, tls: 'none' },
+    info: () => ({
+      kind: 'reference',
+      description: `embedded reference store on ${running.host}:${running.port}${faults.length ? ` with faults ${faults.join(', ')}` : ''}`,
+    }),
+    logs: () => [...lines],
+    stop: () => (stopped ??= running.stop().catch(() => {})),
+  };
+}
