@@ -101,6 +101,27 @@ describe('shipped profiles', () => {
     expect(p.push.binding.eventNames.seen).toEqual(['Seen', 'Read']);
   });
 
+  test('every shipped profile points editors at the schema, and the README documents every schema field', () => {
+    for (const name of ['reference.json', 'reference-minimal.json', 'example-vendor.json']) {
+      expect((JSON.parse(readFileSync(fixture(name), 'utf8')) as Doc)['$schema']).toBe('./profile.schema.json');
+    }
+    const schema = JSON.parse(readFileSync(fixture('profile.schema.json'), 'utf8')) as Doc;
+    const readme = readFileSync(fixture('README.md'), 'utf8');
+    const names = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'properties') Object.keys(v as object).filter((n) => !n.startsWith('$')).forEach((n) => names.add(n));
+          walk(v);
+        }
+      }
+    };
+    walk(schema);
+    const undocumented = [...names].filter((n) => !new RegExp(`\`[^\`]*\\b${n}\\b[^\`]*\``).test(readme));
+    expect(undocumented).toEqual([]);
+  });
+
   test('validate-profile: ok summary, or exit code 2 with one "path: reason" line per problem', () => {
     const ok = validateProfileFile(fixture('reference.json'), {});
     expect(ok).toMatchObject({ ok: true, message: expect.stringContaining('valid profile "reference"') });
