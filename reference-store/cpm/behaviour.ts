@@ -74,6 +74,8 @@ export class StatusEventSource {
         }
       }
     } else if (ev.kind === 'flags') {
+      // the older copy replaced on the PF rewrite path leaves silently (\Deleted, then expunge)
+      if (ev.message.superseded) return;
       if (ev.added.includes('\\Seen')) out.push(['seen', ev.message, ev.origin.device]);
       if (ev.removed.includes('\\Seen')) out.push(['unseen', ev.message, ev.origin.device]);
       if (ev.added.includes('\\Deleted')) out.push(['deleted', ev.message, ev.origin.device]);

@@ -6,7 +6,7 @@ import { raw, type Value } from '../encode.js';
 import type { StoredMessage } from '../../store/mailstore.js';
 import { SearchParser } from '../../store/search.js';
 import { CommandError, type Session } from '../session.js';
-import { extractIdentityKeywords } from '../../cpm/identity.js';
+import { bareDeviceId, extractIdentityKeywords } from '../../cpm/identity.js';
 
 /** Messages of the selected mailbox addressed by a sequence set, with their MSN. */
 export function selectedMessages(s: Session, t: Token | undefined, uid: boolean): [StoredMessage, number][] {
@@ -61,7 +61,7 @@ export function cmdStore(s: Session, tag: string, args: Token[], uid: boolean): 
   const p = s.principal!;
   if (p.pf !== null && s.ctx.opts.pfPath.has('keyword')) {
     const named = ids.seenBy ?? ids.deletedBy;
-    if (named !== null) origin = { ...origin, device: s.ctx.accounts.declaredDevice(p.user, named) ?? named };
+    if (named !== null) origin = { ...origin, device: s.ctx.accounts.declaredDevice(p.user, named) ?? bareDeviceId(named) };
   }
   const targets = selectedMessages(s, args[0], uid);
   const modified: number[] = [];
