@@ -17,6 +17,12 @@ import {
 } from './dovecot/config.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
 
+/** A running Dovecot target; confPath and pid (= process group) let tests prove nothing outlives stop(). */
+export interface DovecotRunningTarget extends RunningTarget {
+  readonly confPath: string;
+  readonly pid: number;
+}
+
 export const DOVECOT_INSTALL_HINT = 'Dovecot is not installed: apt-get install dovecot-imapd dovecot-auth-lua';
 
 const LOG_LINES_KEPT = 2000;
@@ -204,7 +210,7 @@ interface Started {
   greeting: string;
 }
 
-export async function startDovecotTarget(opts: TargetStartOptions): Promise<RunningTarget> {
+export async function startDovecotTarget(opts: TargetStartOptions): Promise<DovecotRunningTarget> {
   const { profile } = opts;
   if (profile.target.kind !== 'dovecot') throw new TargetSetupError(`profile target kind is "${profile.target.kind}", not "dovecot"`);
   if (opts.faults && opts.faults.length > 0) throw new TargetSetupError('fault switches exist only in the reference store');
@@ -306,6 +312,8 @@ export async function startDovecotTarget(opts: TargetStartOptions): Promise<Runn
   const pgid = child.pid!;
   let stopped: Promise<void> | undefined;
   return {
+    confPath,
+    pid: pgid,
     imap: { host: '127.0.0.1', port, tls: 'none' },
     info: () => ({
       kind: 'dovecot',
