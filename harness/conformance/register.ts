@@ -3,12 +3,10 @@
 // time (a not-applicable case is a visible skip with its reason), and the merged wire timeline attached.
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { renderTimeline } from '../imap/timeline.js';
 import { loadCatalog } from '../spec/catalog.js';
-import { ConformanceFailure, BlockedError } from '../must/index.js';
-import { applicability } from './applicability.js';
 import type { CaseDefinition, CaseMeta } from './case.js';
-import { CaseContext, Run, runOptionsFromEnv } from './context.js';
+import { Run, runOptionsFromEnv } from './context.js';
+import { executeCase } from './execute.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -82,38 +80,26 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         for (const a of meta.interpretations ?? []) await allure.label('interpretation', a);
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
-        const app = applicability(meta, run.profile);
-        if (!app.applicable) {
-          t.task.meta.cpmNotApplicable = app.reason;
-          t.skip(`not applicable: ${app.reason}`);
+        const outcome = await executeCase(run, c);
+        if (outcome.verdict === 'not-applicable') {
+          t.task.meta.cpmNotApplicable = outcome.message;
+          t.skip(`not applicable: ${outcome.message}`);
         }
-
-        const ctx = new CaseContext(run, meta);
-        let failure: unknown;
-        try {
-          await c.run(ctx);
-        } catch (err) {
-          failure = err;
-        } finally {
-          await ctx.finish();
-        }
-        const timeline = renderTimeline(ctx.timeline());
-        await allure.attachment('wire timeline', timeline, 'text/plain');
-        if (failure === undefined) return;
-
-        const reqText = requirementBlock(meta);
-        if (failure instanceof ConformanceFailure && meta.level !== 'MUST' && !run.options.strict) {
-          t.task.meta.cpmWarning = failure.message;
-          await t.annotate(`warning (${meta.level}): ${failure.message}`, 'warning');
+        await allure.attachment('wire timeline', outcome.timeline, 'text/plain');
+        if (outcome.verdict === 'passed') return;
+        if (outcome.verdict === 'warning') {
+          t.task.meta.cpmWarning = outcome.message;
+          await t.annotate(`warning (${meta.level}): ${outcome.message}`, 'warning');
           return;
         }
-        const kind = failure instanceof ConformanceFailure ? 'FAILED' : failure instanceof BlockedError ? 'BLOCKED' : 'ERROR';
-        const message = (failure as Error).message ?? String(failure);
         const logs = run.target.logs().slice(-40).join('\n');
-        await t.annotate('wire timeline', { body: timeline, contentType: 'text/plain' });
+        await t.annotate('wire timeline', { body: outcome.timeline, contentType: 'text/plain' });
         if (logs) await allure.attachment('target log (tail)', logs, 'text/plain');
-        const tail = timeline.split('\n').slice(-80).join('\n');
-        throw new Error(`${kind}: ${message}\n\n${reqText}\n\n--- wire timeline (last 80 lines; full timeline attached) ---\n${tail}`, { cause: failure });
+        const tail = outcome.timeline.split('\n').slice(-80).join('\n');
+        throw new Error(
+          `${outcome.verdict.toUpperCase()}: ${outcome.message}\n\n${requirementBlock(meta)}\n\n--- wire timeline (last 80 lines; full timeline attached) ---\n${tail}`,
+          { cause: outcome.error },
+        );
       });
     }
   });

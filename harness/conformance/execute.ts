@@ -1,0 +1,43 @@
+// Runs one case against a started Run and grades it, without any test framework: the vitest registration, the
+// kill matrix and the benchmark all go through here, so a verdict means the same everywhere.
+import { renderTimeline } from '../imap/timeline.js';
+import { BlockedError, ConformanceFailure } from '../must/index.js';
+import { applicability } from './applicability.js';
+import type { CaseDefinition } from './case.js';
+import { CaseContext, type Run } from './context.js';
+
+export type Verdict = 'passed' | 'failed' | 'warning' | 'not-applicable' | 'blocked' | 'error';
+
+export interface Outcome {
+  verdict: Verdict;
+  /** Why it did not pass (the failure message, the not-applicable reason, the warning). */
+  message?: string;
+  error?: unknown;
+  /** The merged wire timeline of the case, rendered. */
+  timeline: string;
+  durationMs: number;
+}
+
+export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcome> {
+  const started = performance.now();
+  const app = applicability(def.meta, run.profile);
+  if (!app.applicable) return { verdict: 'not-applicable', message: app.reason, timeline: '', durationMs: 0 };
+  const ctx = new CaseContext(run, def.meta);
+  let error: unknown;
+  try {
+    await def.run(ctx);
+  } catch (err) {
+    error = err;
+  } finally {
+    await ctx.finish();
+  }
+  const timeline = renderTimeline(ctx.timeline());
+  const durationMs = performance.now() - started;
+  if (error === undefined) return { verdict: 'passed', timeline, durationMs };
+  const message = (error as Error).message ?? String(error);
+  if (error instanceof ConformanceFailure) {
+    const soft = def.meta.level !== 'MUST' && !run.options.strict;
+    return { verdict: soft ? 'warning' : 'failed', message, error, timeline, durationMs };
+  }
+  return { verdict: error instanceof BlockedError ? 'blocked' : 'error', message, error, timeline, durationMs };
+}

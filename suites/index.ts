@@ -1,0 +1,11 @@
+// Every conformance case, by suite file title: what the project's own tests check for catalog coverage and
+// what the kill matrix and the benchmark run without vitest.
+import type { CaseDefinition } from '../harness/conformance/case.js';
+import { tableCases } from './objects/table-cases.js';
+
+export const SUITES: readonly { title: string; cases: readonly CaseDefinition[] }[] = [
+  { title: '5.2.1 Message Object (Table 1)', cases: tableCases('table-1') },
+  { title: '5.2.x Voicemail Object (Table 6)', cases: tableCases('table-6') },
+];
+
+export const ALL_CASES: readonly CaseDefinition[] = SUITES.flatMap((s) => s.cases);
