@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import schema from '../../fixtures/profiles/profile.schema.json' with { type: 'json' };
-import { FAULTS } from '../../reference-store/faults.js';
+import { FAULTS } from '../../reference-store/index.js';
 import { DEFAULT_PUSH_POINTERS, DEFAULT_PUSH_SCHEMA_PATH, type PushPointers } from '../push/binding.js';
 import { substituteEnv } from './env.js';
 import { JsonSyntaxError, parseJsonWithPositions, type SourcePosition } from './json-source.js';
