@@ -32,7 +32,7 @@ const PORT_ATTEMPTS = 3;
 const TERM_GRACE_MS = 3000;
 const KILL_WAIT_MS = 2000;
 /** Bound of one POST made by push.lua (request_absolute_timeout_msecs), retries included. */
-const PUSH_POST_BOUND_MS = 3000;
+export const PUSH_POST_BOUND_MS = 3000;
 
 const execFileAsync = promisify(execFile);
 

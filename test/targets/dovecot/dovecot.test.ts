@@ -12,7 +12,7 @@ import { loadProfile, validateProfile, type Profile } from '../../../harness/pro
 import { DEFAULT_PUSH_SCHEMA_PATH } from '../../../harness/push/binding.js';
 import { startPushEnabler, type PushEnabler, type PushNotification } from '../../../harness/push/enabler.js';
 import { pushEnablerOptions } from '../../../harness/push/from-profile.js';
-import { DOVECOT_INSTALL_HINT, findDovecotBinary, startDovecotTarget, type DovecotRunningTarget } from '../../../harness/targets/dovecot.js';
+import { DOVECOT_INSTALL_HINT, PUSH_POST_BOUND_MS, findDovecotBinary, startDovecotTarget, type DovecotRunningTarget } from '../../../harness/targets/dovecot.js';
 import { accountsLua, keywordDeviceId, luaString, renderConfig, readFixture } from '../../../harness/targets/dovecot/config.js';
 import { TargetSetupError } from '../../../harness/targets/types.js';
 import { encodeKeywordId } from '../../../reference-store/cpm/identity.js';
@@ -290,9 +290,53 @@ describe('Dovecot target against a running Dovecot', () => {
     }
   });
 
+  test('voicemail folder objects are pushed as voicemail; a 503 from the enabler is retried with the same payload', async (ctx) => {
+    needDovecot(ctx);
+    const a = await connect({ user: `alice#${DEVICE_A}`, pass: 'pw-a' });
+    await a.mailboxCreate('RCSMessageStore/Voicemail');
+    let from = enabler!.mark();
+    const vm = (await a.append('RCSMessageStore/Voicemail', STANDALONE)) as { uid: number };
+    const n = await enabler!.waitFor((x) => x.fields.folder === 'RCSMessageStore/Voicemail' && x.fields.uid === vm.uid, { from, timeoutMs: 5000 });
+    expect(expectValidPayload(n).statusChange.objectType).toBe('voicemail');
+
+    enabler!.behave({ failFirst: 1 });
+    from = enabler!.mark();
+    const { uid } = (await a.append(FOLDER, STANDALONE)) as { uid: number };
+    const [first, second] = await enabler!.waitForCount(2, (x) => x.fields.uid === uid && x.fields.folder === FOLDER, { from, timeoutMs: 5000 });
+    expect(first!.status).toBe(503);
+    expect(second!.body.equals(first!.body)).toBe(true);
+    expect(second!.fields.uid).toBe(uid);
+  });
+
+  test('an enabler that does not answer delays the IMAP command by the push bound at most, and the change stays', async (ctx) => {
+    needDovecot(ctx);
+    const a = await connect({ user: `alice#${DEVICE_A}`, pass: 'pw-a' });
+    enabler!.behave({ delayMs: 20_000 });
+    const from = enabler!.mark();
+    const t0 = performance.now();
+    try {
+      const { uid } = (await a.append(FOLDER, STANDALONE)) as { uid: number };
+      const took = performance.now() - t0;
+      console.info(`APPEND with a silent enabler: ${took.toFixed(0)} ms`);
+      expect(took).toBeLessThan(PUSH_POST_BOUND_MS + 1500);
+      // Later attempts may queue behind the stalled one on the same connection: at least one arrived.
+      await enabler!.waitFor((x) => x.fields.uid === uid, { from, timeoutMs: 1000, description: 'the first attempt' });
+      const lock = await a.getMailboxLock(FOLDER);
+      try {
+        expect(await a.fetchOne(String(uid), { uid: true }, { uid: true })).toMatchObject({ uid });
+      } finally {
+        lock.release();
+      }
+    } finally {
+      enabler!.behave({ delayMs: 0 });
+    }
+  });
+
   test('nmsEventList.index counts 1, 2, 3 ... per user across sessions', async (ctx) => {
     needDovecot(ctx);
-    const indexes = enabler!.notifications().map((n) => (n.json as { nmsEventList: { index: number } }).nmsEventList.index);
+    // Retried deliveries repeat their index; undelivered ones leave a gap.
+    const delivered = enabler!.notifications().filter((n) => n.status < 300 && n.fields.uid !== undefined);
+    const indexes = delivered.map((n) => (n.json as { nmsEventList: { index: number } }).nmsEventList.index);
     expect(indexes.length).toBeGreaterThan(5);
     expect(indexes).toEqual(indexes.map((_, i) => i + 1));
   });
