@@ -64,9 +64,12 @@ function swapCase(v: string): string {
   return out === v ? v + '0' : out;
 }
 
-/** Applies the APPEND-time fault switches for the object's type; returns the bytes to store. */
+/**
+ * Applies the APPEND-time fault switches for the object's table; returns the bytes to store. Objects that are
+ * not Voicemail Objects follow Table 1, session-info and group-state objects included (Table 1 covers them
+ * through its notes), although they produce no push.
+ */
 export function applyAppendFaults(raw: Buffer, objectType: ObjectType, faults: FaultSet): Buffer {
-  if (objectType === null) return raw;
   const p = objectType === 'voicemail' ? 'vm:' : '';
   const bodyFault = faults.has(objectType === 'voicemail' ? 'corrupt-body:vm' : 'corrupt-body');
   const ctFault = faults.has(objectType === 'voicemail' ? 'rewrite-content-type:vm' : 'rewrite-content-type');

@@ -4,10 +4,11 @@
 // identifiers find the object with SEARCH HEADER.
 import { defineCase, type CaseDefinition, type CaseMeta } from '../../harness/conformance/case.js';
 import type { CaseContext } from '../../harness/conformance/context.js';
-import { fetchHeader, fetchSource, searchHeader } from '../../harness/imap/objects.js';
+import { fetchHeader, fetchSource, searchHeader, storeFlags } from '../../harness/imap/objects.js';
 import { must } from '../../harness/must/index.js';
 import { splitObject, uniqueSample } from '../../harness/objects/samples.js';
 import { OBJECT_KINDS_DATA, type TableId } from '../../harness/spec/object-kinds.js';
+import { checkDeviceIdentity, sameDevice } from '../../harness/spec/device-identity.js';
 import { validateObject } from '../../harness/spec/object.js';
 import { parseObject } from '../../harness/spec/parse-object.js';
 import type { ObjectKind } from '../../harness/spec/types.js';
@@ -154,6 +155,52 @@ function searchable(p: KindPlan, field: string, row: string): CaseDefinition {
   );
 }
 
+/**
+ * Where the profile declares the `header` binding, the object shows which device read it (\Seen) or deleted it
+ * (\Deleted): device B changes the flag, device A reads the header back. Only a declared binding makes these
+ * optional rows testable (A-1: an IMAP object cannot change after it is stored, so a store that records the
+ * identity elsewhere declares `none`).
+ */
+function identityRecorded(p: KindPlan, action: 'seen' | 'delete'): CaseDefinition {
+  const field = action === 'seen' ? 'Message-seen-identity' : 'Message-delete-identity';
+  const flag = action === 'seen' ? '\\Seen' : '\\Deleted';
+  const row = `${p.table === 'table-1' ? 'mo' : 'vm'}.${lower(field)}`;
+  const verb = action === 'seen' ? 'read' : 'deleted';
+  return defineCase(
+    {
+      id: `${p.table === 'table-1' ? 'mo' : 'vm'}.${lower(field)}.names-${action === 'seen' ? 'reading' : 'deleting'}-device`,
+      requirements: [row],
+      clause: p.clause,
+      level: 'MUST',
+      features: [...p.features, 'identity-header', 'devices:2'],
+      statement: `After device B sets ${flag} on a stored ${p.kind} object, its ${field} field names device B (the device that ${verb} it).`,
+      interpretations: ['amb.immutable-object', 'amb.identity-form', ...(action === 'delete' ? ['amb.delete-identity-after-expunge'] : ['amb.multiple-readers'])],
+      preconditions: ['the profile declares identityBinding "header"', 'a user with two devices'],
+      procedure: [
+        `device A APPENDs a ${p.kind} object without ${field}`,
+        `device B: UID STORE <uid> +FLAGS (${flag})`,
+        `device A: UID FETCH <uid> BODY.PEEK[HEADER]`,
+      ],
+      passCriteria: `${field} is present, is a device identity (sip.instance URN or GRUU), names device B after normalisation and never device A.`,
+    },
+    async (c) => {
+      const user = c.user({ devices: 2 });
+      const [devA, devB] = [user.devices[0]!, user.devices[1]!];
+      const a = await c.session(user, devA, `${user.name}/A`);
+      const folder = await c.folder(a, user, p.kind);
+      const { uid } = await c.append(a, folder, uniqueSample(p.kind, c.tag));
+      const b = await c.session(user, devB, `${user.name}/B`);
+      await storeFlags(b, folder, uid, '+', [flag]);
+      const header = await fetchHeader(a, folder, uid);
+      const values = header ? parseObject(Buffer.concat([header, Buffer.from('\r\n')])).all(field).map((f) => f.value) : [];
+      must.ok(values.length > 0, { requirement: row, what: `${field} after device B set ${flag}`, expected: `a ${field} field naming ${devB.id}`, actual: 'no such field' });
+      for (const v of values) must.noFindings(checkDeviceIdentity(v, row, field), { what: `${field} value`, requirement: row });
+      must.ok(values.some((v) => sameDevice(v, devB.id)), { requirement: row, what: `${field} names the device that ${verb} the object`, expected: devB.id, actual: values.join(', ') });
+      must.ok(!values.some((v) => sameDevice(v, devA.id)), { requirement: row, what: `${field} must not name another device`, expected: `not ${devA.id}`, actual: values.join(', ') });
+    },
+  );
+}
+
 /** Every case of one table, in a stable order. */
 export function tableCases(table: TableId): CaseDefinition[] {
   const out: CaseDefinition[] = [];
@@ -169,6 +216,8 @@ export function tableCases(table: TableId): CaseDefinition[] {
       const r = rows.find((x) => lower(x.field) === lower(field));
       if (r && sample.first(field)) out.push(searchable(p, field, r.row));
     }
+    // The identity rows once per table, on the table's principal object kind.
+    if (p.kind === 'standalone' || p.kind === 'voicemail') out.push(identityRecorded(p, 'seen'), identityRecorded(p, 'delete'));
   }
   return out;
 }
