@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   accountsLua,
+  devicesLua,
   masterUsersFile,
   readFixture,
   renderConfig,
@@ -240,6 +241,7 @@ export async function startDovecotTarget(opts: TargetStartOptions): Promise<Dove
     mailDir: join(dir, 'mail'),
     authLua: join(dir, 'auth.lua'),
     pushLua: join(dir, 'push.lua'),
+    devicesLua: join(dir, 'devices.lua'),
     masterUsersFile: join(dir, 'master-users'),
   };
   const confPath = join(dir, 'dovecot.conf');
@@ -250,6 +252,7 @@ export async function startDovecotTarget(opts: TargetStartOptions): Promise<Dove
     if (userInfo().uid === 0) chownSync(paths.mailDir, owners.mailUid, owners.mailGid);
     writeFileSync(paths.authLua, readFixture('auth.lua'), { mode: 0o644 });
     writeFileSync(paths.pushLua, readFixture('push.lua'), { mode: 0o644 });
+    writeFileSync(paths.devicesLua, devicesLua(profile), { mode: 0o644 });
     // Passwords: readable by the auth process only (it runs as the internal user).
     const secretFiles: [string, string][] = [
       [join(dir, 'accounts.lua'), accountsLua(profile)],

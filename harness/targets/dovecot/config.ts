@@ -71,6 +71,17 @@ export function accountsLua(profile: Profile): string {
   return lines.join('\n');
 }
 
+/** devices.lua: user → { comparison key → configured id }, for push.lua (no secrets, world-readable). */
+export function devicesLua(profile: Profile): string {
+  const lines = ['-- Generated from the target profile by harness/targets/dovecot/config.ts. Read by push.lua.', 'return {'];
+  for (const u of profile.accounts.users) {
+    const ids = u.devices.map((d) => `[${luaString(deviceKey(d.id))}] = ${luaString(d.id)}`);
+    lines.push(`  [${luaString(u.name)}] = { ${ids.join(', ')} },`);
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}
+
 /** passwd-file line of the PF master user ({SHA256} so that any password character is safe). */
 export function masterUsersFile(profile: Profile): string {
   const pf = profile.accounts.pf;
@@ -109,6 +120,7 @@ export interface ConfigPaths {
   mailDir: string;
   authLua: string;
   pushLua: string;
+  devicesLua: string;
   masterUsersFile: string;
 }
 

@@ -105,7 +105,7 @@ describe('Dovecot target files (no Dovecot needed)', () => {
     const conf = renderConfig(
       readFixture('dovecot.conf.template'),
       profile,
-      { runDir: '/r', stateDir: '/s', mailDir: '/m', authLua: '/a.lua', pushLua: '/p.lua', masterUsersFile: '/mu' },
+      { runDir: '/r', stateDir: '/s', mailDir: '/m', authLua: '/a.lua', pushLua: '/p.lua', devicesLua: '/d.lua', masterUsersFile: '/mu' },
       { internalUser: 'dovecot', internalGroup: 'dovecot', loginUser: 'dovenull', mailUid: 65534, mailGid: 65534 },
       { instanceName: 'x', imapPort: 1234, pushUrl: 'http://127.0.0.1:9/push', pushTimeoutMs: 3000, logPath: '/dev/stderr' },
     );
@@ -241,7 +241,7 @@ describe('Dovecot target against a running Dovecot', () => {
 
   test('the device announced by IMAP ID before LOGIN is the triggering device', async (ctx) => {
     needDovecot(ctx);
-    const b = await connect({ user: 'alice', pass: 'pw-b' }, { name: 'cpm-test', '+sip.instance': `<${DEVICE_B.toUpperCase().replace('URN:GSMA:IMEI', 'urn:gsma:imei')}>` });
+    const b = await connect({ user: 'alice', pass: 'pw-b' }, { name: 'cpm-test', '+sip.instance': `<${DEVICE_B.replace('urn:gsma', 'URN:GSMA')}>` });
     const from = enabler!.mark();
     const { uid } = (await b.append(FOLDER, STANDALONE)) as { uid: number };
     const body = expectValidPayload(await pushFor('new', uid, from));
@@ -258,10 +258,11 @@ describe('Dovecot target against a running Dovecot', () => {
     let from = enabler!.mark();
     const lock2 = await pf2.getMailboxLock(FOLDER);
     try {
-      await pf2.messageFlagsAdd(String(uid), ['\\Seen', `$CPMSeenBy_${keywordDeviceId(DEVICE_B)}`], { uid: true });
+      // Named in another spelling (NID upper-case): reported as configured.
+      await pf2.messageFlagsAdd(String(uid), ['\\Seen', `$CPMSeenBy_${keywordDeviceId(DEVICE_B.replace('gsma', 'GSMA'))}`], { uid: true });
       const body = expectValidPayload(await pushFor('seen', uid, from));
       expect(body.statusChange.triggeringDevice).toBe(DEVICE_B);
-      expect(body.statusChange.flags).toContain(`$CPMSeenBy_${DEVICE_B}`);
+      expect(body.statusChange.flags).toContain(`$CPMSeenBy_${DEVICE_B.replace('gsma', 'GSMA')}`);
     } finally {
       lock2.release();
     }
