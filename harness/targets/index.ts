@@ -1,4 +1,5 @@
 // Starts the target a profile declares.
+import { startDovecotTarget } from './dovecot.js';
 import { startReferenceTarget } from './reference.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
 
@@ -12,6 +13,8 @@ export async function startTarget(opts: TargetStartOptions): Promise<RunningTarg
   switch (kind) {
     case 'reference':
       return startReferenceTarget(opts);
+    case 'dovecot':
+      return startDovecotTarget(opts);
     default:
       throw new TargetSetupError(`target kind "${kind}" is not supported by this version of the harness`);
   }
