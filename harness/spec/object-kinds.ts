@@ -93,3 +93,20 @@ export function referencedRequirements(): Set<string> {
   for (const c of Object.values(cf.correlatorValueType.byContext)) ids.add(c.requirement);
   return ids;
 }
+
+/** The requirement IDs that validateObject() enforces for one kind: its table's rows, field and value rules, cross-field rules. */
+export function requirementsOfKind(kind: ObjectKind): string[] {
+  const rules = kindRules(kind);
+  const ids = new Set<string>(OBJECT_KINDS_DATA.tables[rules.table].rows.map((r) => r.row));
+  for (const f of Object.values(rules.fields)) {
+    ids.add(f.requirement);
+    if (f.value) ids.add(f.value.requirement);
+  }
+  const cf = OBJECT_KINDS_DATA.crossField;
+  if (cf.correlatorRequiresContext.table === rules.table) ids.add(cf.correlatorRequiresContext.requirement);
+  if (cf.correlatorValueType.table === rules.table) {
+    ids.add(cf.correlatorValueType.requirement);
+    for (const c of Object.values(cf.correlatorValueType.byContext)) ids.add(c.requirement);
+  }
+  return [...ids];
+}

@@ -7,7 +7,7 @@ import type { CaseContext } from '../../harness/conformance/context.js';
 import { fetchHeader, fetchSource, searchHeader, storeFlags } from '../../harness/imap/objects.js';
 import { must } from '../../harness/must/index.js';
 import { splitObject, uniqueSample } from '../../harness/objects/samples.js';
-import { OBJECT_KINDS_DATA, type TableId } from '../../harness/spec/object-kinds.js';
+import { OBJECT_KINDS_DATA, requirementsOfKind, type TableId } from '../../harness/spec/object-kinds.js';
 import { checkDeviceIdentity, sameDevice } from '../../harness/spec/device-identity.js';
 import { validateObject } from '../../harness/spec/object.js';
 import { parseObject } from '../../harness/spec/parse-object.js';
@@ -78,7 +78,7 @@ function storedExactly(p: KindPlan, field: string, row: string): CaseDefinition 
 }
 
 function objectValid(p: KindPlan): CaseDefinition {
-  const rows = OBJECT_KINDS_DATA.tables[p.table].rows.map((r) => r.row);
+  const rows = requirementsOfKind(p.kind);
   return defineCase(
     {
       id: `${p.prefix}.object.conforms-to-table`,
