@@ -1,5 +1,6 @@
 // Starts the target a profile declares.
 import { startDovecotTarget } from './dovecot.js';
+import { startExternalTarget } from './external.js';
 import { startReferenceTarget } from './reference.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
 
@@ -15,6 +16,8 @@ export async function startTarget(opts: TargetStartOptions): Promise<RunningTarg
       return startReferenceTarget(opts);
     case 'dovecot':
       return startDovecotTarget(opts);
+    case 'external':
+      return startExternalTarget(opts);
     default:
       throw new TargetSetupError(`target kind "${kind}" is not supported by this version of the harness`);
   }
