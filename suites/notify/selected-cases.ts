@@ -14,7 +14,6 @@ import {
   expectQuiet,
   expectUntagged,
   idle,
-  imdnMessageId,
   notify,
   sampleObject,
   statusFor,
@@ -91,7 +90,7 @@ export const selectedCases: CaseDefinition[] = [
         'device 2 APPENDs a second object',
       ],
       passCriteria:
-        'Device 1 receives * 2 EXISTS, then * 2 FETCH with UID = the APPENDUID, FLAGS, and the IMDN-Message-ID header of the new object.',
+        'Device 1 receives * 2 EXISTS, then * 2 FETCH with UID = the APPENDUID, FLAGS, and the requested header section of the new object.',
     },
     async (c) => {
       const { user, listener, actor } = await actors(c);
@@ -101,8 +100,7 @@ export const selectedCases: CaseDefinition[] = [
       await notify(listener, `SET (SELECTED (MessageNew (UID FLAGS BODY.PEEK[HEADER.FIELDS (IMDN-Message-ID)]) MessageExpunge))`);
       const idling = idle(listener);
       const since = listener.untagged.mark();
-      const raw = sampleObject(c, 2);
-      const { uid } = await c.append(actor, folder, raw);
+      const { uid } = await c.append(actor, folder, sampleObject(c, 2));
       const exists = await expectUntagged(c, listener, isExists(), { requirement: 'rfc5465.messagenew', what: 'an unsolicited EXISTS', since });
       must.equal(exists.number, 2, { requirement: 'notify.imap.content.folder-size', what: 'folder size in the EXISTS notification' });
       const fetch = await expectUntagged(c, listener, (u) => parseFetch(u)?.seq === 2, {
@@ -120,11 +118,11 @@ export const selectedCases: CaseDefinition[] = [
       const f = parseFetch(fetch)!;
       must.equal(f.uid, uid, { requirement: 'rfc5465.messagenew', what: 'UID in the MessageNew FETCH' });
       must.ok(f.flags !== undefined, { requirement: 'rfc5465.messagenew', what: 'FLAGS in the MessageNew FETCH', expected: 'FLAGS (…)', actual: fetch.text });
-      const header = fetchedSection(f, 'BODY[HEADER.FIELDS') ?? '';
-      must.ok(header.includes(imdnMessageId(raw)), {
+      // the item must be there; whether the stored header is intact is Table 1's business (mo.imdn-message-id)
+      must.ok(fetchedSection(f, 'BODY[HEADER.FIELDS') !== undefined, {
         requirement: 'rfc5465.messagenew',
         what: 'the requested header section in the MessageNew FETCH',
-        expected: `BODY[HEADER.FIELDS (IMDN-MESSAGE-ID)] holding ${imdnMessageId(raw)}`,
+        expected: 'BODY[HEADER.FIELDS (IMDN-MESSAGE-ID)] <header of the new object>',
         actual: fetch.text,
       });
       await idling.done();

@@ -50,11 +50,6 @@ export function sampleObject(c: CaseContext, n: number): Buffer {
   return uniqueSample(kind, tag);
 }
 
-/** The IMDN-Message-ID an object carries. */
-export function imdnMessageId(raw: Buffer): string {
-  return /^IMDN-Message-ID:[ \t]*(\S+)/im.exec(raw.toString('latin1'))?.[1] ?? '';
-}
-
 /** NOTIFY <args>; a refusal of a valid request fails `requirement` (by default the CR's SHALL). */
 export async function notify(s: DeviceSession, args: string, requirement = SHALL_NOTIFY): Promise<CommandResult> {
   const r = await s.exec(`NOTIFY ${args}`);
