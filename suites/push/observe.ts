@@ -3,7 +3,7 @@
 // the object is matched by IMDN-Message-ID when the binding has an object pointer, else by folder, UIDVALIDITY
 // and UID; device identities are compared after normalisation (spec notes §8.5).
 import type { CaseContext } from '../../harness/conformance/context.js';
-import { must } from '../../harness/must/index.js';
+import { BlockedError, must } from '../../harness/must/index.js';
 import type { Device, User } from '../../harness/profile/types.js';
 import { vendorEventNames, type PushNotification, type StatusEventKind } from '../../harness/push/index.js';
 import { sameDevice } from '../../harness/spec/device-identity.js';
@@ -13,7 +13,7 @@ import { deviceLetter, type Change, type StagedObject } from './staging.js';
  * Quiet window for negative checks (no second notification, none naming another device). A store posts the
  * notifications of one change together; this bounds the observation, it is not a synchronisation point.
  */
-export const QUIET_WINDOW_MS = 500;
+export const QUIET_WINDOW_MS = 300;
 
 /** The notification kind that reports the change. */
 export function reportedKind(change: Change): StatusEventKind {
@@ -25,19 +25,33 @@ export function causedKinds(change: Change): StatusEventKind[] {
   return change === 'expunged' ? ['deleted', 'expunged'] : [change];
 }
 
+/**
+ * Whether a notification is about the object: its object field (when the binding has an object pointer) equals
+ * the IMDN-Message-ID, or its folder / UIDVALIDITY / UID (when bound) name the object or an earlier copy of it.
+ * Either reference identifies the object; a store that loses one of them is judged by the cases about that.
+ */
 export function aboutObject(c: CaseContext, o: StagedObject): (n: PushNotification) => boolean {
-  if (c.push.binding.pointers.object !== undefined) return (n) => n.fields.object === o.imdnMessageId;
+  const p = c.push.binding.pointers;
+  const byLocation = p.folder !== undefined && p.uid !== undefined;
+  if (p.object === undefined && !byLocation) {
+    throw new BlockedError('the push binding has neither an object pointer nor folder and uid pointers: notifications cannot be matched to objects');
+  }
   return (n) =>
-    n.fields.folder === o.folder &&
-    (n.fields.uidValidity === undefined || n.fields.uidValidity === o.uidValidity) &&
-    n.fields.uid !== undefined &&
-    o.uids.includes(n.fields.uid);
+    (p.object !== undefined && n.fields.object === o.imdnMessageId) ||
+    (byLocation &&
+      n.fields.folder === o.folder &&
+      (n.fields.uidValidity === undefined || n.fields.uidValidity === o.uidValidity) &&
+      n.fields.uid !== undefined &&
+      o.uids.includes(n.fields.uid));
 }
 
 export function describeObject(c: CaseContext, o: StagedObject): string {
-  return c.push.binding.pointers.object !== undefined
-    ? `the ${o.type} object with IMDN-Message-ID ${o.imdnMessageId}`
-    : `the ${o.type} object ${o.folder} UIDVALIDITY ${o.uidValidity} UID ${o.uids.join(' or ')}`;
+  const p = c.push.binding.pointers;
+  const refs = [
+    ...(p.object !== undefined ? [`IMDN-Message-ID ${o.imdnMessageId}`] : []),
+    ...(p.folder !== undefined && p.uid !== undefined ? [`${o.folder} UIDVALIDITY ${o.uidValidity} UID ${o.uids.join(' or ')}`] : []),
+  ];
+  return `the ${o.type} object (${refs.join(', or ')})`;
 }
 
 export function describeDevice(user: User, d: Device): string {

@@ -122,7 +122,7 @@ function pathWords(path: Path, x: string): string {
 }
 
 function matchWords(): string {
-  return 'referencing the object (IMDN-Message-ID when the binding has an object pointer, else folder + UIDVALIDITY + UID)';
+  return 'referencing the object (by IMDN-Message-ID or by folder + UIDVALIDITY + UID, as the binding allows)';
 }
 
 /** The user with three devices, the acting device and the device that stores the object. */
@@ -213,7 +213,7 @@ function exactlyOne(o: ObjectPlan, change: MainChange): CaseDefinition {
       level: 'SHOULD',
       features: ['push', 'devices:3', ...o.features],
       statement: `One ${change} change of a ${o.type} object produces exactly one ${change} notification (duplicates are tolerated by the CR, so this is reported as a warning).`,
-      interpretations: interpretations(COMMON_INTERPRETATIONS, ['amb.multiple-readers'], CHANGE_INTERPRETATIONS[change]),
+      interpretations: interpretations(COMMON_INTERPRETATIONS, CHANGE_INTERPRETATIONS[change]),
       procedure: [`device C APPENDs a ${o.type} object`, ...changeSteps(change, 'direct', 'A'), `wait for the ${change} notification, then observe a ${QUIET_WINDOW_MS} ms quiet window`],
       passCriteria: `Exactly one ${change} notification about the object: none in the quiet window after the first.`,
     },

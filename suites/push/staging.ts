@@ -72,8 +72,8 @@ export async function stageObject(c: CaseContext, s: DeviceSession, user: User, 
 
 /** Removes every copy of a voicemail object from the shared voicemail folder (the case folders go by themselves). */
 async function removeCopies(s: DeviceSession, o: StagedObject): Promise<void> {
-  const uids = await searchHeader(s, o.folder, 'IMDN-Message-ID', o.imdnMessageId);
-  if (uids.length === 0) return;
+  const found = await searchHeader(s, o.folder, 'IMDN-Message-ID', o.imdnMessageId);
+  const uids = [...new Set([...o.uids, ...found])].sort((x, y) => x - y);
   await s.exec(`UID STORE ${uids.join(',')} +FLAGS.SILENT (\\Deleted)`);
   await s.exec(s.capabilities.has('UIDPLUS') ? `UID EXPUNGE ${uids.join(',')}` : 'EXPUNGE');
 }
