@@ -2,6 +2,9 @@
 // passes without faults, and each push-* / identity-not-recorded* fault switch makes exactly the cases fail whose
 // behaviour it breaks (detected = failed, or warning for a SHOULD case), while every other case still passes.
 // The PF rewrite cases run against a second store declared with pfPath "rewrite".
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CaseDefinition } from '../../harness/conformance/case.js';
 import { Run } from '../../harness/conformance/context.js';
@@ -154,4 +157,20 @@ describe.each(TARGETS)('reference store, $name', ({ profile: p, cases }) => {
     // and nothing else went wrong: no blocked, error or not-applicable case
     expect(summary(results.filter((r) => !detected.includes(r.id) && r.verdict !== 'passed'))).toEqual([]);
   });
+});
+
+// No fault switch makes the reference store send a malformed payload; a binding schema the payloads cannot meet
+// shows that the schema cases (and only they) judge the payload against the declared schema.
+test('a binding schema the payloads do not meet fails exactly the schema cases', { timeout: 60_000 }, async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'push-kill-')), 'strict.schema.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['statusChange', 'vendorSequence'] }),
+  );
+  const p = profile('keyword');
+  p.push.binding.schema = file;
+  const results = await runCases(p, [], otherCases);
+  const failed = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'not-applicable');
+  expect(failed.map((r) => r.id)).toEqual(otherCases.map((c) => c.meta.id).filter((id) => id.endsWith('.schema-valid')).sort());
+  expect(failed.every((r) => r.verdict === 'failed' && /break the binding schema/.test(r.message))).toBe(true);
 });
