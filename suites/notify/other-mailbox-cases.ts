@@ -44,7 +44,7 @@ export const otherMailboxCases: CaseDefinition[] = [
   defineCase(
     {
       id: 'notify.other.messagenew.status-new-values',
-      requirements: ['rfc5465.messagenew', 'notify.imap.content.folder-size', 'notify.imap.content.next-uid', SHALL_NOTIFY],
+      requirements: ['rfc5465.messagenew', 'notify.imap.content', 'notify.imap.content.folder-size', 'notify.imap.content.next-uid', SHALL_NOTIFY],
       clause: '5.4.1',
       level: 'MUST',
       features: FEATURES,

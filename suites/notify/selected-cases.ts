@@ -222,7 +222,7 @@ export const selectedCases: CaseDefinition[] = [
   defineCase(
     {
       id: 'notify.selected.flagchange.fetch-uid-flags',
-      requirements: ['rfc5465.flagchange-fetch', 'notify.imap.content.flags', SHALL_NOTIFY],
+      requirements: ['rfc5465.flagchange-fetch', 'notify.imap.content', 'notify.imap.content.flags', SHALL_NOTIFY],
       clause: '5.4.1',
       level: 'MUST',
       features: FEATURES,
