@@ -1,58 +1,97 @@
 #!/usr/bin/env node
-// cpm-conformance: runs the conformance suites against the target a profile declares.
+// cpm-conformance: runs the conformance suites against the target a profile declares, and explains them.
 import { parseArgs } from 'node:util';
-import { runCommand, listCommand } from './run.js';
 import { validateProfileFile } from '../profile/cli-validate.js';
+import { EXIT } from '../report/model.js';
+import { explainCommand, listCommand, specCommand } from './inspect.js';
+import { runCommand } from './run.js';
 
-export const EXIT = { PASS: 0, FAILED: 1, SETUP: 2, VACUOUS: 3 } as const;
+export { EXIT };
 
-const HELP = `cpm-conformance — conformance suite for OMA CPM Message Storage servers
+export const HELP = `cpm-conformance — conformance suite for OMA CPM Message Storage servers
 
 Usage:
-  cpm-conformance run [--profile FILE] [--grep TEXT] [--clause 5.4.2] [--requirement ID] [--strict]
-  cpm-conformance list [--profile FILE] [--grep TEXT] [--clause C] [--requirement ID]
+  cpm-conformance run [--profile FILE] [selection] [--strict] [--repeat N] [--bail] [--reports DIR]
+  cpm-conformance list [--profile FILE] [selection]
+  cpm-conformance explain CASE [--profile FILE]
   cpm-conformance validate-profile FILE
+  cpm-conformance spec [--out DIR]
 
-Without --profile the suite runs against the embedded reference store.
+Without --profile the suite runs against the embedded reference store (fixtures/profiles/reference.json).
 
-Options:
-  --profile FILE      target profile (JSON, fixtures/profiles/profile.schema.json)
-  --grep TEXT         only cases whose ID or statement contains TEXT
-  --clause C          only cases of clause C (5.2.1, 5.2.x, 5.4.1, 5.4.2)
-  --requirement ID    only cases covering requirement ID (or IDs below it, e.g. "push")
+Selection (cases that do not match are not run at all):
+  --grep TEXT         cases whose ID or statement contains TEXT
+  --case ID[,ID]      exactly these cases
+  --clause C          cases of clause C (5.2.1, 5.2.x, 5.4.1, 5.4.2)
+  --requirement ID    cases covering requirement ID or one below it (e.g. "push")
+
+Run options:
   --strict            SHOULD-level failures fail the run (otherwise they are warnings)
+  --repeat N          run every selected case N times; reports passed k/N per case; a case that both
+                      passed and failed is FLAKY and fails the run
+  --bail              stop at the first mandatory failure (the rest is reported as not run)
+  --reports DIR       where every report goes (default: reports/); the run's own files there are
+                      removed first: junit.xml, vitest.json, allure-results/, allure-report/index.html,
+                      run.json (schema fixtures/report/run.schema.json), traceability.{md,html},
+                      statement.{md,html}
+  --out DIR           spec: where test-specification.{md,html} go (default: reports/)
 
 Exit codes:
-  0  every applicable mandatory case passed
-  1  a mandatory case failed (or any failing case with --strict)
-  2  setup or profile error: bad profile, unreachable target, bad credentials, no Docker for a container target
-  3  vacuous run: no case selected, or every selected case was not applicable
+  0    every applicable mandatory case passed
+  1    a mandatory case failed or was blocked, a case errored, a case was flaky (--repeat),
+       or with --strict any case did not pass
+  2    setup or profile error: invalid profile, unreachable target, bad credentials, no Docker for a
+       container target, a suite file that failed to load
+  3    vacuous run: no case selected, or every selected case was not applicable to the profile
+  130  interrupted (Ctrl-C): the target was stopped, partial reports have "complete": false
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      profile: { type: 'string' },
-      grep: { type: 'string' },
-      clause: { type: 'string' },
-      requirement: { type: 'string' },
-      strict: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string' },
+        grep: { type: 'string' },
+        case: { type: 'string' },
+        clause: { type: 'string' },
+        requirement: { type: 'string' },
+        strict: { type: 'boolean', default: false },
+        repeat: { type: 'string', default: '1' },
+        bail: { type: 'boolean', default: false },
+        reports: { type: 'string', default: 'reports' },
+        out: { type: 'string', default: 'reports' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`cpm-conformance: ${(err as Error).message}\n\n${HELP}`);
+    return EXIT.SETUP;
+  }
+  const { values, positionals } = parsed;
   const [command = 'run', ...rest] = positionals;
   if (values.help || command === 'help') {
     process.stdout.write(HELP);
     return EXIT.PASS;
   }
-  const selection = { grep: values.grep, clause: values.clause, requirement: values.requirement };
+  const selection = { profile: values.profile, grep: values.grep, case: values.case, clause: values.clause, requirement: values.requirement };
   switch (command) {
-    case 'run':
-      return runCommand({ profile: values.profile, strict: values.strict ?? false, ...selection });
+    case 'run': {
+      const repeat = Number(values.repeat);
+      if (!Number.isInteger(repeat) || repeat < 1) {
+        process.stderr.write(`cpm-conformance: --repeat needs a positive integer, not "${values.repeat}"\n`);
+        return EXIT.SETUP;
+      }
+      return runCommand({ ...selection, strict: values.strict ?? false, repeat, bail: values.bail ?? false, reports: values.reports ?? 'reports' });
+    }
     case 'list':
-      return listCommand({ profile: values.profile, strict: false, ...selection });
+      return listCommand(selection);
+    case 'explain':
+      return explainCommand(rest[0], selection);
+    case 'spec':
+      return specCommand(values.out ?? 'reports');
     case 'validate-profile': {
       const file = rest[0] ?? values.profile;
       if (!file) {
@@ -70,9 +109,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+    // Let stdout drain; a target or reporter that keeps a handle open must not keep the CLI alive.
+    setTimeout(() => process.exit(code), 200).unref();
+  },
   (err: unknown) => {
-    process.stderr.write(`cpm-conformance: ${(err as Error).message ?? String(err)}\n`);
+    process.stderr.write(`cpm-conformance: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(EXIT.SETUP);
   },
 );

@@ -1,30 +1,50 @@
-// `run` and `list`: preflight the target (profile, reachability, every device's login) so that setup problems
-// end the run with exit 2 before any case, then drive vitest through its Node API with the suite config, so the
-// configured reporters (JUnit, Allure, JSON) are never lost, and grade the results.
+// `run`: preflight the target (profile, reachability, every device's login) so that setup problems end the run
+// with exit 2 before any case; then drive vitest through its Node API with the suite config and reporters that
+// write into the reports folder; grade the results and write run.json, the traceability matrix, the conformance
+// statement and the Allure HTML report. Ctrl-C cancels the run: the case in flight finishes, afterAll stops the
+// target, and the partial reports are written with "complete": false.
+import { writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVitest } from 'vitest/node';
-import type { TestCase, TestModule } from 'vitest/node';
+import { createVitest, version as vitestVersion, type TestModule, type Vitest } from 'vitest/node';
+import pkg from '../../package.json' with { type: 'json' };
 import type { CaseMeta } from '../conformance/case.js';
-import { applicability } from '../conformance/applicability.js';
-import { CaseContext, Run } from '../conformance/context.js';
-import { SessionError } from '../imap/session.js';
-import { loadProfile, ProfileError, formatProblem, type Profile } from '../profile/index.js';
-import { TargetSetupError } from '../targets/types.js';
+import { loadProfile, ProfileError, formatProblem, describeProfile, redact, secretsOf, type Profile } from '../profile/index.js';
+import { generateAllureReport } from '../report/allure.js';
+import { cleanReports } from '../report/clean.js';
+import { htmlPage } from '../report/html.js';
+import { countVerdicts, decide, EXIT, latencySummary, type CaseResult, type RunReport, type Selection, type TargetDetails } from '../report/model.js';
+import { renderRunJson, runReportProblems } from '../report/run-json.js';
+import { renderStatement } from '../report/statement.js';
+import { renderTraceability } from '../report/traceability.js';
+import { loadCatalog, type Catalog } from '../spec/catalog.js';
+import { ALL_CASES } from '../../suites/index.js';
+import { gradeCase } from './grade.js';
+import { preflight, SetupFailure } from './preflight.js';
+import { ProgressReporter } from './progress.js';
+import { suiteReporters } from './reporters.js';
+import { renderSummary } from './summary.js';
 
-export interface RunArgs {
+export interface SelectionArgs {
   profile?: string | undefined;
-  strict: boolean;
   grep?: string | undefined;
   clause?: string | undefined;
   requirement?: string | undefined;
+  /** Exact case IDs (comma-separated). */
+  case?: string | undefined;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SUITE_CONFIG = fileURLToPath(new URL('../../vitest.suite.config.ts', import.meta.url));
+export interface RunArgs extends SelectionArgs {
+  strict: boolean;
+  repeat: number;
+  bail: boolean;
+  reports: string;
+}
 
-class SetupFailure extends Error {}
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SUITE_CONFIG = fileURLToPath(new URL('../../vitest.suite.config.ts', import.meta.url));
 
-function loadOrExplain(path: string | undefined): Profile {
+export function loadOrExplain(path: string | undefined): Profile {
   try {
     return loadProfile(path);
   } catch (err) {
@@ -35,147 +55,194 @@ function loadOrExplain(path: string | undefined): Profile {
   }
 }
 
-/** Starts the target and logs in every declared device and the PF once; any failure is a setup error. */
-async function preflight(profile: Profile): Promise<string> {
-  let run: Run | undefined;
-  try {
-    run = await Run.start({ profile, strict: false, faults: [] });
-    const probe = new CaseContext(run, { id: 'preflight', requirements: [], clause: '5.2.1', level: 'MUST', features: [], statement: '', procedure: [], passCriteria: '' });
-    try {
-      for (const user of profile.accounts.users) {
-        for (const device of user.devices) await probe.session(user, device, `${user.name}/${device.login}`);
-        if (profile.accounts.pf && profile.features.pfPath !== 'none') await probe.pf(user);
-      }
-    } finally {
-      await probe.finish();
+/** The environment registerCases() and runOptionsFromEnv() read in the vitest workers. */
+export function selectionEnv(args: SelectionArgs & { strict?: boolean; repeat?: number }): Record<string, string> {
+  const env: Record<string, string> = { CPM_CLI: '1' };
+  if (args.profile) env['CPM_PROFILE'] = resolve(args.profile);
+  if (args.strict) env['CPM_STRICT'] = '1';
+  if (args.grep) env['CPM_GREP'] = args.grep;
+  if (args.clause) env['CPM_CLAUSE'] = args.clause;
+  if (args.requirement) env['CPM_REQUIREMENT'] = args.requirement;
+  if (args.case) env['CPM_CASE'] = args.case;
+  if (args.repeat && args.repeat > 1) env['CPM_REPEAT'] = String(args.repeat);
+  return env;
+}
+
+function applyEnv(env: Record<string, string>): void {
+  for (const k of ['CPM_PROFILE', 'CPM_STRICT', 'CPM_GREP', 'CPM_CLAUSE', 'CPM_REQUIREMENT', 'CPM_CASE', 'CPM_REPEAT']) delete process.env[k];
+  Object.assign(process.env, env);
+}
+
+const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export function rerunCommand(meta: Pick<CaseMeta, 'id'>, args: Pick<RunArgs, 'profile' | 'strict'>): string {
+  const parts = ['npm', 'run', 'conformance', '--'];
+  if (args.profile) parts.push('--profile', shellQuote(args.profile));
+  if (args.strict) parts.push('--strict');
+  parts.push('--case', shellQuote(meta.id));
+  return parts.join(' ');
+}
+
+function selectionOf(args: RunArgs): Selection {
+  const s: Selection = {};
+  if (args.grep) s.grep = args.grep;
+  if (args.clause) s.clause = args.clause;
+  if (args.requirement) s.requirement = args.requirement;
+  if (args.case) s.grep = s.grep ?? args.case;
+  return s;
+}
+
+interface Interrupt {
+  requested: boolean;
+  vitest?: Vitest;
+  onRequest?: () => void;
+}
+
+/** First Ctrl-C: cancel gracefully (the case in flight finishes, targets are stopped). Second: close vitest now. */
+function trapInterrupt(progress: ProgressReporter): { state: Interrupt; release: () => void } {
+  const state: Interrupt = { requested: false };
+  const handler = (): void => {
+    if (!state.requested) {
+      state.requested = true;
+      progress.note('cpm-conformance: interrupted; finishing the case in flight and stopping the target (Ctrl-C again to abort now)');
+      state.onRequest?.();
+      void state.vitest?.cancelCurrentRun('keyboard-input');
+    } else {
+      progress.note('cpm-conformance: aborting');
+      void state.vitest?.close();
     }
-    return run.target.info().description;
-  } catch (err) {
-    if (err instanceof SessionError || err instanceof TargetSetupError) throw new SetupFailure(err.message);
-    throw new SetupFailure(`the target could not be started or reached: ${(err as Error).message}`);
-  } finally {
-    await run?.stop();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    state,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function moduleErrors(modules: readonly TestModule[]): string[] {
+  const out: string[] = [];
+  for (const m of modules) {
+    const file = relative(ROOT, m.moduleId);
+    for (const e of m.errors()) out.push(`${file}: ${e.message}`);
+    for (const s of m.children.allSuites()) for (const e of s.errors()) out.push(`${file} › ${s.name}: ${e.message}`);
   }
+  return out;
 }
 
-interface Graded {
-  meta: CaseMeta;
-  verdict: 'passed' | 'failed' | 'warning' | 'not-applicable' | 'blocked' | 'error';
-  message?: string;
-  durationMs: number;
+interface Written {
+  files: string[];
+  problems: string[];
 }
 
-function grade(t: TestCase): Graded | undefined {
-  const meta = t.meta().cpm;
-  if (!meta) return undefined;
-  const r = t.result();
-  const d = t.diagnostic();
-  const durationMs = d?.duration ?? 0;
-  if (r.state === 'skipped') {
-    const na = t.meta().cpmNotApplicable;
-    return { meta, verdict: na ? 'not-applicable' : 'blocked', message: na ?? r.note ?? 'skipped', durationMs };
-  }
-  if (r.state === 'passed') {
-    const w = t.meta().cpmWarning;
-    return w ? { meta, verdict: 'warning', message: w, durationMs } : { meta, verdict: 'passed', durationMs };
-  }
-  const message = r.state === 'failed' ? (r.errors?.[0]?.message ?? 'failed') : 'did not finish';
-  const verdict = message.startsWith('BLOCKED:') ? 'blocked' : message.startsWith('FAILED:') ? 'failed' : 'error';
-  return { meta, verdict, message, durationMs };
-}
-
-function setEnv(args: RunArgs): void {
-  if (args.profile) process.env['CPM_PROFILE'] = args.profile;
-  if (args.strict) process.env['CPM_STRICT'] = '1';
-  if (args.grep) process.env['CPM_GREP'] = args.grep;
-  if (args.clause) process.env['CPM_CLAUSE'] = args.clause;
-  if (args.requirement) process.env['CPM_REQUIREMENT'] = args.requirement;
-}
-
-function summarise(graded: Graded[]): string {
-  const clauses = [...new Set(graded.map((g) => g.meta.clause))].sort();
-  const cols = ['passed', 'failed', 'warning', 'not-applicable', 'blocked', 'error'] as const;
-  const lines = [`${'clause'.padEnd(8)} ${cols.map((c) => c.padStart(15)).join('')}`];
-  for (const clause of clauses) {
-    const of = graded.filter((g) => g.meta.clause === clause);
-    lines.push(`${clause.padEnd(8)} ${cols.map((c) => String(of.filter((g) => g.verdict === c).length).padStart(15)).join('')}`);
-  }
-  lines.push(`${'total'.padEnd(8)} ${cols.map((c) => String(graded.filter((g) => g.verdict === c).length).padStart(15)).join('')}`);
-  const slow = [...graded].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
-  lines.push('', 'slowest cases:', ...slow.map((g) => `  ${g.durationMs.toFixed(0).padStart(6)} ms  ${g.meta.id}`));
-  return lines.join('\n');
-}
-
-function rerunHint(meta: CaseMeta, args: RunArgs): string {
-  return `npm run conformance -- ${args.profile ? `--profile ${args.profile} ` : ''}--grep '${meta.id}'`;
+/** Writes every report of the run; secrets of the profile are masked in every text file as a last line of defence. */
+async function writeReports(dir: string, report: RunReport, profile: Profile, catalog: Catalog, suiteCases: readonly CaseMeta[]): Promise<Written> {
+  const secrets = secretsOf(profile);
+  const files: string[] = [];
+  const problems = runReportProblems(report);
+  const put = (name: string, text: string): void => {
+    const path = join(dir, name);
+    writeFileSync(path, redact(text, secrets));
+    files.push(path);
+  };
+  put('run.json', renderRunJson(report));
+  const trace = renderTraceability(catalog, suiteCases, report);
+  put('traceability.md', trace);
+  put('traceability.html', htmlPage('Requirement traceability', trace));
+  const statement = renderStatement(report, profile);
+  put('statement.md', statement);
+  put('statement.html', htmlPage('Conformance statement', statement));
+  files.push(join(dir, 'junit.xml'));
+  const allure = await generateAllureReport(dir);
+  if (allure.ok && allure.index) files.push(allure.index);
+  else problems.push(`Allure HTML report not generated: ${allure.problem}`);
+  return { files, problems };
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  let description: string;
-  try {
-    const profile = loadOrExplain(args.profile);
-    description = await preflight(profile);
-  } catch (err) {
-    process.stderr.write(`cpm-conformance: setup error: ${(err as Error).message}\n`);
-    return 2;
-  }
-  process.stdout.write(`target: ${description}\n`);
-  setEnv(args);
-  const vitest = await createVitest('test', { config: SUITE_CONFIG, root: ROOT, run: true, watch: false });
-  let modules: TestModule[];
-  try {
-    const result = await vitest.start();
-    modules = result.testModules;
-  } finally {
-    await vitest.close();
-  }
-  const moduleErrors = modules.flatMap((m) => m.errors().map((e) => `${m.moduleId}: ${e.message}`));
-  const graded = modules.flatMap((m) => [...m.children.allTests()].map(grade).filter((g): g is Graded => g !== undefined));
-
-  process.stdout.write(`\n${summarise(graded)}\n`);
-  const failures = graded.filter((g) => g.verdict === 'failed' || g.verdict === 'blocked' || g.verdict === 'error');
-  for (const f of failures) {
-    process.stdout.write(`\n✗ ${f.meta.id} [${f.meta.level}] ${f.verdict}\n  ${(f.message ?? '').split('\n').slice(0, 8).join('\n  ')}\n  rerun: ${rerunHint(f.meta, args)}\n`);
-  }
-  if (moduleErrors.length > 0) {
-    process.stderr.write(`\ncpm-conformance: suite setup failed:\n  ${moduleErrors.join('\n  ')}\n`);
-    return 2;
-  }
-  if (graded.length === 0) {
-    process.stderr.write('cpm-conformance: vacuous run: no case was selected\n');
-    return 3;
-  }
-  if (graded.every((g) => g.verdict === 'not-applicable')) {
-    process.stderr.write('cpm-conformance: vacuous run: every selected case was not applicable to the profile\n');
-    return 3;
-  }
-  const failing = failures.filter((g) => args.strict || g.meta.level === 'MUST' || g.verdict !== 'failed');
-  return failing.length > 0 ? 1 : 0;
-}
-
-export async function listCommand(args: RunArgs): Promise<number> {
+  const startedAt = new Date();
+  const reportsDir = resolve(args.reports);
+  const catalog = loadCatalog();
+  const progress = new ProgressReporter();
+  const { state: interrupt, release } = trapInterrupt(progress);
   let profile: Profile;
+  let target: TargetDetails;
   try {
     profile = loadOrExplain(args.profile);
+    cleanReports(reportsDir);
+    target = await preflight(profile);
   } catch (err) {
-    process.stderr.write(`cpm-conformance: ${(err as Error).message}\n`);
-    return 2;
+    release();
+    process.stderr.write(`cpm-conformance: setup error: ${(err as Error).message}\n`);
+    return EXIT.SETUP;
   }
-  setEnv(args);
-  const vitest = await createVitest('test', { config: SUITE_CONFIG, root: ROOT, run: true, watch: false });
-  let modules: TestModule[];
-  try {
-    modules = (await vitest.collect()).testModules;
-  } finally {
-    await vitest.close();
-  }
-  const metas = modules.flatMap((m) => [...m.children.allTests()].map((t) => t.meta().cpm).filter((x): x is CaseMeta => !!x));
-  for (const meta of metas) {
-    const a = applicability(meta, profile);
-    process.stdout.write(
-      `${meta.id}\t${meta.clause}\t${meta.level}\t${meta.features.join(',') || '-'}\t${a.applicable ? 'applicable' : `n/a: ${a.reason}`}\n`,
+  process.stdout.write(`target: ${target.description}\nprofile: ${profile.name} (sha256 ${profile.sha256.slice(0, 16)}…)\n`);
+
+  let modules: readonly TestModule[] = [];
+  let unhandled: string[] = [];
+  if (!interrupt.requested) {
+    applyEnv(selectionEnv(args));
+    const described = describeProfile(profile);
+    const setup = suiteReporters(
+      reportsDir,
+      { suite: `cpm-conformance ${pkg.version}`, profile: described.name, 'profile sha256': described.sha256, target: target.description },
+      progress,
     );
+    const vitest = await createVitest('test', {
+      config: SUITE_CONFIG,
+      root: ROOT,
+      run: true,
+      watch: false,
+      reporters: setup.reporters as never,
+      outputFile: setup.outputFile,
+      ...(args.bail ? { bail: 1 } : {}),
+    });
+    interrupt.vitest = vitest;
+    try {
+      const result = await vitest.start();
+      modules = result.testModules;
+      unhandled = result.unhandledErrors.map((e) => (e as { message?: string }).message ?? String(e));
+    } catch (err) {
+      if (!interrupt.requested) throw err;
+      modules = vitest.state.getTestModules();
+    } finally {
+      await vitest.close();
+    }
   }
-  process.stderr.write(`${metas.length} case(s)\n`);
-  return metas.length === 0 ? 3 : 0;
+  release();
+
+  const rerun = (meta: CaseMeta): string => rerunCommand(meta, args);
+  const cases = modules.flatMap((m) => [...m.children.allTests()].map((t) => gradeCase(t, catalog, rerun)).filter((c): c is CaseResult => c !== undefined));
+  const errors = [...moduleErrors(modules), ...unhandled.map((e) => `unhandled error: ${e}`)];
+  const stoppedEarly = cases.some((c) => c.verdict === 'not-run');
+  const { outcome, exitCode } = decide(cases, { strict: args.strict, errors, interrupted: interrupt.requested });
+  const described = describeProfile(profile);
+  const report: RunReport = {
+    $schema: 'https://cpm-conformance.example.invalid/schemas/run.schema.json',
+    format: 1,
+    suite: { name: 'cpm-conformance', version: pkg.version, node: process.version, vitest: vitestVersion },
+    specification: { title: catalog.document.title, version: catalog.document.version, sourceSha256: catalog.document.sourceSha256 },
+    profile: { name: described.name, description: described.description, source: described.source, sha256: described.sha256 },
+    target,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    complete: !interrupt.requested && !stoppedEarly,
+    strict: args.strict,
+    repeat: args.repeat,
+    bail: args.bail,
+    selection: selectionOf(args),
+    outcome,
+    exitCode,
+    errors,
+    totals: countVerdicts(cases),
+    cases,
+    metrics: { pushLatencyMs: latencySummary(cases.flatMap((c) => c.pushLatencyMs)) },
+  };
+  const written = await writeReports(reportsDir, report, profile, catalog, ALL_CASES.map((c) => c.meta));
+  process.stdout.write(renderSummary(report, catalog, written.files.map((f) => relative(process.cwd(), f) || f)));
+  for (const p of written.problems) process.stderr.write(`cpm-conformance: report problem: ${p}\n`);
+  return exitCode;
 }

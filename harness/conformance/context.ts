@@ -73,10 +73,24 @@ function secretOf(c: Credentials): { password?: string; accessToken?: string } {
 
 const slug = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 
+/** One measurement a case made, e.g. the latency of a PUSH notification it awaited. */
+export interface CaseMetric {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** Metric names the reports aggregate across cases. */
+export const METRICS = {
+  /** Milliseconds from the IMAP command that changed a message's status to the PUSH Enabler receiving the notification. */
+  pushLatency: 'push-latency-ms',
+} as const;
+
 export class CaseContext {
   /** Push notifications before this mark belong to earlier cases. */
   readonly pushFrom: number;
   private readonly sessions: DeviceSession[] = [];
+  private readonly measured: CaseMetric[] = [];
   private readonly folders: { user: User; path: string }[] = [];
   private readonly notes: TimelineEntry[] = [];
   private readonly startedAt = performance.timeOrigin + performance.now();
@@ -197,6 +211,21 @@ export class CaseContext {
     } finally {
       lock.release();
     }
+  }
+
+  /**
+   * Records a measurement for the reports (run.json, the summary): `c.metric('push-latency-ms', ms)` for every
+   * notification the case awaited. Non-finite values are ignored (a measurement that did not happen).
+   */
+  metric(name: string, value: number, unit = name.endsWith('-ms') ? 'ms' : ''): void {
+    if (!Number.isFinite(value)) return;
+    this.measured.push({ name, value, unit });
+    this.note(`metric ${name} = ${value}${unit && !name.endsWith(`-${unit}`) ? ` ${unit}` : ''}`);
+  }
+
+  /** The measurements recorded so far, in order. */
+  metrics(): readonly CaseMetric[] {
+    return this.measured;
   }
 
   note(text: string): void {

@@ -4,7 +4,7 @@ import { renderTimeline } from '../imap/timeline.js';
 import { BlockedError, ConformanceFailure } from '../must/index.js';
 import { applicability } from './applicability.js';
 import type { CaseDefinition } from './case.js';
-import { CaseContext, type Run } from './context.js';
+import { CaseContext, type CaseMetric, type Run } from './context.js';
 
 export type Verdict = 'passed' | 'failed' | 'warning' | 'not-applicable' | 'blocked' | 'error';
 
@@ -13,15 +13,19 @@ export interface Outcome {
   /** Why it did not pass (the failure message, the not-applicable reason, the warning). */
   message?: string;
   error?: unknown;
+  /** For a ConformanceFailure: the broken requirement and the evidence. */
+  failure?: { requirement: string; expected: string; actual: string };
   /** The merged wire timeline of the case, rendered. */
   timeline: string;
   durationMs: number;
+  /** What the case measured (CaseContext.metric). */
+  metrics: readonly CaseMetric[];
 }
 
 export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcome> {
   const started = performance.now();
   const app = applicability(def.meta, run.profile);
-  if (!app.applicable) return { verdict: 'not-applicable', message: app.reason, timeline: '', durationMs: 0 };
+  if (!app.applicable) return { verdict: 'not-applicable', message: app.reason, timeline: '', durationMs: 0, metrics: [] };
   const ctx = new CaseContext(run, def.meta);
   let error: unknown;
   try {
@@ -33,11 +37,13 @@ export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcom
   }
   const timeline = renderTimeline(ctx.timeline());
   const durationMs = performance.now() - started;
-  if (error === undefined) return { verdict: 'passed', timeline, durationMs };
+  const metrics = ctx.metrics();
+  if (error === undefined) return { verdict: 'passed', timeline, durationMs, metrics };
   const message = (error as Error).message ?? String(error);
   if (error instanceof ConformanceFailure) {
     const soft = def.meta.level !== 'MUST' && !run.options.strict;
-    return { verdict: soft ? 'warning' : 'failed', message, error, timeline, durationMs };
+    const failure = { requirement: error.requirement, expected: error.expected, actual: error.actual };
+    return { verdict: soft ? 'warning' : 'failed', message, error, failure, timeline, durationMs, metrics };
   }
-  return { verdict: error instanceof BlockedError ? 'blocked' : 'error', message, error, timeline, durationMs };
+  return { verdict: error instanceof BlockedError ? 'blocked' : 'error', message, error, timeline, durationMs, metrics };
 }

@@ -5,8 +5,17 @@ import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { loadCatalog } from '../spec/catalog.js';
 import type { CaseDefinition, CaseMeta } from './case.js';
-import { Run, runOptionsFromEnv } from './context.js';
-import { executeCase } from './execute.js';
+import { Run, runOptionsFromEnv, type CaseMetric } from './context.js';
+import { executeCase, type Outcome, type Verdict } from './execute.js';
+
+/** One execution of a case (a run with --repeat N executes each case N times). */
+export interface Attempt {
+  verdict: Verdict;
+  message?: string;
+  failure?: Outcome['failure'];
+  durationMs: number;
+  metrics: readonly CaseMetric[];
+}
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -14,7 +23,38 @@ declare module 'vitest' {
     /** Set when a SHOULD/MAY case failed in a non-strict run: reported as a warning, not a failure. */
     cpmWarning?: string;
     cpmNotApplicable?: string;
+    /** Every execution of the case in this run, in order: what the CLI grades and run.json records. */
+    cpmAttempts?: Attempt[];
   }
+}
+
+/** How often each case runs (CPM_REPEAT, set by `--repeat N`): stability runs report passed k/N per case. */
+export function repeatCount(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['CPM_REPEAT'] ?? '1');
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * A Ctrl-C reaches every process of the terminal's process group, this vitest worker included, and the default
+ * action would end it before afterAll stops the target (a vendor container or Dovecot would be left running).
+ * Under the CLI (CPM_CLI=1) the first SIGINT is left to the CLI, which cancels the run so that the case in flight
+ * finishes and afterAll tears down; anywhere else, and on SIGTERM or a second SIGINT, the target is stopped here
+ * and the signal re-raised.
+ */
+function guardTeardown(stop: () => Promise<void>): () => void {
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGINT' && process.env['CPM_CLI'] === '1' && ++interrupts === 1) return;
+    release();
+    void stop().finally(() => process.kill(process.pid, signal));
+  };
+  const release = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return release;
 }
 
 const CLAUSE_TITLES: Record<string, string> = {
@@ -38,10 +78,12 @@ function requirementBlock(meta: CaseMeta): string {
 
 /**
  * The run's selection (set by the CLI): cases that do not match are not registered at all, so an excluded case
- * never runs. CPM_GREP matches the ID or statement, CPM_CLAUSE the clause, CPM_REQUIREMENT a requirement ID
+ * never runs. CPM_CASE names cases exactly (comma-separated IDs), CPM_GREP matches the ID or statement, CPM_CLAUSE the clause, CPM_REQUIREMENT a requirement ID
  * (prefix match, so `push` selects `push.status-change` and `push.trigger-identity`).
  */
 export function selected(meta: CaseMeta, env: NodeJS.ProcessEnv = process.env): boolean {
+  const ids = env['CPM_CASE'];
+  if (ids && !ids.split(',').map((s) => s.trim()).includes(meta.id)) return false;
   const grep = env['CPM_GREP'];
   const clause = env['CPM_CLAUSE'];
   const req = env['CPM_REQUIREMENT'];
@@ -58,18 +100,23 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
     describe.skip(title, () => test('no case of this file matches the selection', () => {}));
     return;
   }
+  const repeats = repeatCount() - 1;
   describe(title, () => {
     let run: Run | undefined;
+    let release = (): void => {};
     beforeAll(async () => {
-      run = await Run.start(runOptionsFromEnv());
+      const started = await Run.start(runOptionsFromEnv());
+      run = started;
+      release = guardTeardown(() => started.stop());
     });
     afterAll(async () => {
+      release();
       await run?.stop();
     });
 
     for (const c of cases) {
       const meta = c.meta;
-      test(meta.id, { meta: { cpm: meta } }, async (t) => {
+      test(meta.id, { meta: { cpm: meta }, ...(repeats > 0 ? { repeats } : {}) }, async (t) => {
         if (!run) throw new Error('the target did not start (see the suite setup error)');
         await allure.displayName(`${meta.id} — ${meta.statement}`);
         await allure.epic(CLAUSE_TITLES[meta.clause] ?? meta.clause);
@@ -81,6 +128,11 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
         const outcome = await executeCase(run, c);
+        const attempt: Attempt = { verdict: outcome.verdict, durationMs: outcome.durationMs, metrics: outcome.metrics };
+        if (outcome.message !== undefined) attempt.message = outcome.message;
+        if (outcome.failure) attempt.failure = outcome.failure;
+        (t.task.meta.cpmAttempts ??= []).push(attempt);
+        for (const [i, m] of outcome.metrics.entries()) await allure.parameter(`${m.name} #${i + 1}`, `${m.value} ${m.unit}`.trim(), { excluded: true });
         if (outcome.verdict === 'not-applicable') {
           t.task.meta.cpmNotApplicable = outcome.message;
           t.skip(`not applicable: ${outcome.message}`);

@@ -1,0 +1,76 @@
+// The console summary after a run: results per clause, the slowest cases, and for each case that did not pass
+// the requirement (ID and text), expected vs actual, and the command that reruns just that case.
+import type { Catalog } from '../spec/catalog.js';
+import { failsRun, type CaseResult, type CaseVerdict, type RunReport } from '../report/model.js';
+
+const COLUMNS: readonly [CaseVerdict, string][] = [
+  ['passed', 'passed'],
+  ['failed', 'failed'],
+  ['warning', 'warnings'],
+  ['not-applicable', 'not applicable'],
+  ['blocked', 'blocked'],
+  ['error', 'error'],
+  ['flaky', 'flaky'],
+  ['not-run', 'not run'],
+];
+
+export function clauseTable(cases: readonly CaseResult[]): string {
+  // flaky / not run only appear when they happened (--repeat, --bail, Ctrl-C).
+  const cols = COLUMNS.filter(([v]) => !['flaky', 'not-run'].includes(v) || cases.some((c) => c.verdict === v));
+  const w = 8;
+  const row = (label: string, of: readonly CaseResult[]): string =>
+    `${label.padEnd(w)}${cols.map(([v, title]) => String(of.filter((c) => c.verdict === v).length).padStart(title.length + 2)).join('')}`;
+  const clauses = [...new Set(cases.map((c) => c.clause))].sort();
+  return [
+    `${'clause'.padEnd(w)}${cols.map(([, title]) => `  ${title}`).join('')}`,
+    ...clauses.map((cl) => row(cl, cases.filter((c) => c.clause === cl))),
+    row('total', cases),
+  ].join('\n');
+}
+
+function indent(text: string, prefix = '    '): string {
+  return text.split('\n').map((l) => `${prefix}${l}`).join('\n');
+}
+
+function describeFailure(c: CaseResult, catalog: Catalog): string {
+  const lines = [`✗ ${c.id} [${c.level}] ${c.verdict}${c.attempts.length > 1 ? ` (passed ${c.attempts.filter((a) => a.verdict === 'passed' || a.verdict === 'warning').length}/${c.attempts.length})` : ''}`];
+  const reqIds = c.failure ? [c.failure.requirement] : c.requirements.slice(0, 3);
+  for (const id of reqIds) {
+    const r = catalog.find(id);
+    lines.push(`  requirement ${id}${r ? ` (${r.clause}${r.table ? `, ${r.table}` : ''}, ${r.level}): ${r.text}` : ''}`);
+  }
+  if (!c.failure && c.requirements.length > 3) lines.push(`  … and ${c.requirements.length - 3} more requirement(s)`);
+  if (c.failure) {
+    lines.push(`  expected: ${c.failure.expected.trim()}`, `  actual:   ${c.failure.actual.trim()}`);
+    const summary = (c.message ?? '').split('\n')[0];
+    if (summary) lines.push(`  check:    ${summary}`);
+  } else if (c.message) {
+    lines.push(indent(c.message.split('\n').slice(0, 8).join('\n'), '  '));
+  }
+  lines.push(`  rerun:    ${c.rerun}`);
+  return lines.join('\n');
+}
+
+export function renderSummary(report: RunReport, catalog: Catalog, files: readonly string[]): string {
+  const out: string[] = ['', clauseTable(report.cases)];
+  const timed = report.cases.filter((c) => c.verdict !== 'not-applicable' && c.verdict !== 'not-run');
+  if (timed.length > 0) {
+    out.push('', 'slowest cases:');
+    for (const c of [...timed].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)) out.push(`  ${c.durationMs.toFixed(0).padStart(6)} ms  ${c.id}`);
+  }
+  const p = report.metrics.pushLatencyMs;
+  if (p) out.push('', `PUSH latency: ${p.count} notification(s), p50 ${p.p50} ms, p95 ${p.p95} ms, max ${p.max} ms`);
+  const shown = report.cases.filter((c) => failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error');
+  for (const c of shown) out.push('', describeFailure(c, catalog));
+  if (report.errors.length > 0) out.push('', 'setup errors:', ...report.errors.map((e) => indent(e, '  ')));
+  if (files.length > 0) out.push('', 'reports:', ...files.map((f) => `  ${f}`));
+  const verdictLine: Record<RunReport['outcome'], string> = {
+    passed: 'every applicable mandatory case passed',
+    failed: report.strict ? 'a case did not pass (strict)' : 'a mandatory case failed',
+    'setup-error': 'setup error',
+    vacuous: report.cases.length === 0 ? 'vacuous run: no case was selected' : 'vacuous run: every selected case was not applicable to the profile',
+    interrupted: 'interrupted: partial results',
+  };
+  out.push('', `${verdictLine[report.outcome]} (exit ${report.exitCode})`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,127 @@
+// reports/traceability.{md,html}: every requirement of the catalog → the cases that check it → their verdicts in
+// this run. Spec editors read it for the requirements no case checks, the ones that could not be checked against
+// this target (every case not applicable), and the verdicts that rest on the suite's reading of an ambiguity.
+import type { CaseMeta } from '../conformance/case.js';
+import type { Catalog, Requirement } from '../spec/catalog.js';
+import { mdCell } from './html.js';
+import type { CaseResult, CaseVerdict, RunReport } from './model.js';
+
+export type RequirementStatus =
+  | 'passed'
+  | 'warning'
+  | 'failed'
+  | 'not-applicable'
+  | 'not-run'
+  | 'not-selected'
+  | 'uncovered'
+  | 'deprecated';
+
+export interface RequirementTrace {
+  requirement: Requirement;
+  /** Cases in the suite that check it, directly or through one of its statements. */
+  caseIds: string[];
+  /** Those cases' results in this run. */
+  results: CaseResult[];
+  status: RequirementStatus;
+}
+
+const BAD: readonly CaseVerdict[] = ['failed', 'error', 'blocked', 'flaky'];
+
+function descendants(catalog: Catalog, id: string): string[] {
+  const out = [id];
+  for (const child of catalog.childrenOf(id)) out.push(...descendants(catalog, child.id));
+  return out;
+}
+
+function statusOf(req: Requirement, caseIds: readonly string[], results: readonly CaseResult[]): RequirementStatus {
+  if (req.deprecated) return 'deprecated';
+  if (caseIds.length === 0) return 'uncovered';
+  if (results.length === 0) return 'not-selected';
+  if (results.some((r) => BAD.includes(r.verdict))) return 'failed';
+  if (results.some((r) => r.verdict === 'warning')) return 'warning';
+  if (results.some((r) => r.verdict === 'passed')) return 'passed';
+  if (results.every((r) => r.verdict === 'not-applicable')) return 'not-applicable';
+  return 'not-run';
+}
+
+/** Traces every catalog requirement; `suiteCases` are all cases of the suite (not only the selection). */
+export function traceRequirements(catalog: Catalog, suiteCases: readonly CaseMeta[], report: Pick<RunReport, 'cases'>): RequirementTrace[] {
+  const byCase = new Map(report.cases.map((c) => [c.id, c]));
+  const metas = new Map<string, CaseMeta>();
+  for (const m of suiteCases) metas.set(m.id, m);
+  for (const c of report.cases) if (!metas.has(c.id)) metas.set(c.id, { ...c, procedure: [], passCriteria: '' });
+  return catalog.requirements.map((requirement) => {
+    const ids = new Set(descendants(catalog, requirement.id));
+    const caseIds = [...metas.values()].filter((m) => m.requirements.some((r) => ids.has(r))).map((m) => m.id);
+    const results = caseIds.map((id) => byCase.get(id)).filter((r): r is CaseResult => r !== undefined);
+    return { requirement, caseIds, results, status: statusOf(requirement, caseIds, results) };
+  });
+}
+
+const verdictList = (results: readonly CaseResult[], limit = 12): string => {
+  const shown = results.slice(0, limit).map((r) => `\`${r.id}\` ${r.verdict}`);
+  if (results.length > limit) shown.push(`… ${results.length - limit} more`);
+  return shown.join('<br>');
+};
+
+export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMeta[], report: RunReport): string {
+  const traces = traceRequirements(catalog, suiteCases, report);
+  const count = (s: RequirementStatus): number => traces.filter((t) => t.status === s).length;
+  const lines: string[] = [
+    '# Requirement traceability',
+    '',
+    `Specification: ${catalog.document.title}${catalog.document.version ? ` (${catalog.document.version})` : ''}. ` +
+      `Run of ${report.startedAt} against ${report.target.description} (profile \`${report.profile.name}\`, sha256 \`${report.profile.sha256.slice(0, 16)}…\`), ` +
+      `suite ${report.suite.version}${report.complete ? '' : ' — **incomplete run**'}.`,
+    '',
+    '| requirements | passed | warning | failed | not applicable | not selected / not run | uncovered | deprecated |',
+    '|---|---|---|---|---|---|---|---|',
+    `| ${traces.length} | ${count('passed')} | ${count('warning')} | ${count('failed')} | ${count('not-applicable')} | ${count('not-selected') + count('not-run')} | ${count('uncovered')} | ${count('deprecated')} |`,
+    '',
+    '## Requirements no case checks (uncovered)',
+    '',
+  ];
+  const uncovered = traces.filter((t) => t.status === 'uncovered');
+  if (uncovered.length === 0) lines.push('None.');
+  else {
+    lines.push('| requirement | clause | level | title | testability |', '|---|---|---|---|---|');
+    for (const t of uncovered) {
+      const r = t.requirement;
+      lines.push(`| \`${r.id}\` | ${r.clause} | ${r.level} | ${mdCell(r.title)} | ${r.testability}${r.testabilityNote ? `: ${mdCell(r.testabilityNote)}` : ''} |`);
+    }
+  }
+  lines.push('', '## Requirements whose cases were all not applicable to this target', '');
+  const na = traces.filter((t) => t.status === 'not-applicable');
+  if (na.length === 0) lines.push('None.');
+  else {
+    lines.push('| requirement | clause | why (first case) |', '|---|---|---|');
+    for (const t of na) lines.push(`| \`${t.requirement.id}\` | ${t.requirement.clause} | ${mdCell(t.results[0]?.message ?? '')} |`);
+  }
+
+  lines.push('', '## Requirement → cases → verdicts', '');
+  for (const clause of [...new Set(traces.map((t) => t.requirement.clause))]) {
+    lines.push(`### Clause ${clause}`, '', '| requirement | level | title | status | cases (verdict) | ambiguities |', '|---|---|---|---|---|---|');
+    for (const t of traces.filter((x) => x.requirement.clause === clause)) {
+      const r = t.requirement;
+      const cases = t.results.length > 0 ? verdictList(t.results) : t.caseIds.length > 0 ? `${t.caseIds.length} case(s), none ran` : '—';
+      lines.push(
+        `| \`${r.id}\` | ${r.level} | ${mdCell(r.title)} | **${t.status}** | ${cases} | ${(r.ambiguities ?? []).map((a) => `\`${a}\``).join(', ') || '—'} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Verdicts that depend on an interpretation', '');
+  lines.push(
+    'Each ambiguity below is a question the CR leaves open; the verdicts listed rest on the suite\'s interpretation. A changed ruling changes these verdicts.',
+    '',
+    '| ambiguity | question | suite interpretation | verdicts in this run |',
+    '|---|---|---|---|',
+  );
+  for (const a of catalog.ambiguities) {
+    const dependent = report.cases.filter((c) => c.interpretations.includes(a.id));
+    if (dependent.length === 0) continue;
+    lines.push(`| \`${a.id}\`${a.notesRef ? ` (${a.notesRef})` : ''} ${mdCell(a.title)} | ${mdCell(a.question)} | ${mdCell(a.suiteInterpretation)} | ${verdictList(dependent, 8)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
