@@ -5,11 +5,10 @@ import schema from '../../fixtures/spec/catalog.schema.json' with { type: 'json'
 import requirementsJson from '../../fixtures/spec/requirements.json' with { type: 'json' };
 import ambiguitiesJson from '../../fixtures/spec/ambiguities.json' with { type: 'json' };
 
-/** Object kinds shared by the catalog, validators and fixtures (catalog.schema.json #/$defs/objectKind). */
-export const OBJECT_KINDS = [
-  'standalone', 'chat', 'imdn', 'ft-history', 'sms', 'mms', 'session-info', 'group-state', 'voicemail',
-] as const;
-export type ObjectKind = (typeof OBJECT_KINDS)[number];
+import type { ObjectKind } from './types.js';
+
+/** Object kinds of appliesTo / condition.objectKinds: the validators' list (catalog.schema.json #/$defs/objectKind). */
+export { OBJECT_KINDS, type ObjectKind } from './types.js';
 
 /** Table status (Mandatory/Optional) or the statement's keyword; 'n/k' = no keyword. */
 export const REQUIREMENT_LEVELS = [

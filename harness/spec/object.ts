@@ -5,8 +5,11 @@
 //     Message-Context, Content-Type, P-Asserted-Service, device identities (voicemail identifiers by form);
 //  3. a Message/CPIM body is parsed as RFC 3862 whenever the Content-Type says Message/CPIM, whatever the kind;
 //  4. cross-field rules: IMDN-Message-ID = CPIM imdn.Message-ID, Message-Correlator / Message-Context;
-//  5. voicemail: encapsulated voice message, values copied from the encapsulated object.
-// Value findings name the table row (e.g. mo.date); presence findings name the requirement deciding presence.
+//  5. voicemail: encapsulated voice message, values copied from the encapsulated object, Conversation-ID naming
+//     the calling party.
+// Findings name the most precise requirement the data gives: a value constraint's statement (e.g.
+// vm.contribution-id.uuid), the row's syntax statement (e.g. mo.message-context.rfc3458), else the table row
+// (e.g. mo.date); presence findings name the requirement deciding presence.
 import { checkAddress } from './address.js';
 import { checkContentType, checkCpimBody, isCpimContentType, type CpimMessage } from './cpim.js';
 import { checkCpmId } from './cpm-id.js';
@@ -20,30 +23,33 @@ import { checkPAssertedService } from './p-asserted-service.js';
 import { parseObject, type HeaderField, type ParsedObject } from './parse-object.js';
 import { checkPresence, hasBody } from './presence.js';
 import type { Finding, ObjectKind } from './types.js';
-import { checkCopiedValues, checkEncapsulatedVoiceMessage, checkVoicemailId } from './voicemail.js';
+import { checkCallingParty, checkCopiedValues, checkEncapsulatedVoiceMessage, checkVoicemailId } from './voicemail.js';
 
 function checkValue(field: string, rule: FieldRule, row: string, h: HeaderField): Finding[] {
+  const syntax = rule.syntax ?? row;
   switch (field) {
     case 'From':
     case 'To':
-      return checkAddress(h.value, row, field);
+      return checkAddress(h.value, syntax, field);
     case 'Date':
-      return checkDateTime(h.value, row, field);
+      return checkDateTime(h.value, syntax, field);
     case 'Conversation-ID':
     case 'Contribution-ID':
     case 'InReplyTo-Contribution-ID':
-      return rule.value?.forms ? checkVoicemailId(h.value, rule.value.forms, rule.value.requirement, field) : checkCpmId(h.value, row, field);
+      return rule.value?.forms
+        ? checkVoicemailId(h.value, rule.value.forms, rule.value.requirement, field, rule.value.byForm)
+        : checkCpmId(h.value, syntax, field);
     case 'IMDN-Message-ID':
-      return checkImdnMessageId(h.value, row);
+      return checkImdnMessageId(h.value, syntax);
     case 'Message-Context':
-      return checkMessageContext(h.value, row, rule.value?.oneOf, rule.value?.requirement);
+      return checkMessageContext(h.value, syntax, rule.value?.oneOf, rule.value?.requirement);
     case 'Content-Type':
-      return checkContentType(h.value, row, rule.value?.mediaType ? { mediaType: rule.value.mediaType, requirement: rule.value.requirement } : undefined);
+      return checkContentType(h.value, syntax, rule.value?.mediaType ? { mediaType: rule.value.mediaType, requirement: rule.value.requirement } : undefined);
     case 'P-Asserted-Service':
-      return checkPAssertedService(h.value, row);
+      return checkPAssertedService(h.value, syntax);
     case 'Message-seen-identity':
     case 'Message-delete-identity':
-      return checkDeviceIdentity(h.value, row, field);
+      return checkDeviceIdentity(h.value, syntax, field);
     default:
       return []; // Subject, Message-Correlator (cross-field): no value syntax of their own
   }
@@ -80,7 +86,7 @@ export function validateParsedObject(obj: ParsedObject, kind: ObjectKind): Findi
 
   const bodyRule = rules.fields['Message-body'];
   if (cpim && bodyRule?.value?.encapsulatedVoiceMessage) out.push(...checkEncapsulatedVoiceMessage(cpim, bodyRule.value.requirement));
-  if (cpim) out.push(...checkCopiedValues(obj, cpim, rules.fields));
+  if (cpim) out.push(...checkCopiedValues(obj, cpim, rules.fields), ...checkCallingParty(obj, cpim, rules.fields));
   return out;
 }
 

@@ -1,6 +1,9 @@
 // Shared vocabulary of the object validators: object kinds, findings and the stable rule IDs.
 
-/** The stored-object kinds the suite distinguishes (fixed IDs, see fixtures/spec/object-kinds.json). */
+/**
+ * The stored-object kinds the suite distinguishes (fixed IDs, see fixtures/spec/object-kinds.json); the one list of
+ * harness/spec, also the kinds of the requirement catalog (catalog.ts re-exports it).
+ */
 export const OBJECT_KINDS = [
   'standalone',
   'chat',
@@ -47,6 +50,7 @@ export const RULES = {
   'address.bare-msisdn': 'From/To value is a bare MSISDN instead of a tel: or SIP URI (CPM Address)',
   'cpm-id.syntax': 'Conversation-ID / Contribution-ID / InReplyTo-Contribution-ID value is not a token (notes §4.2)',
   'conversation-id.voicemail-form': 'voicemail Conversation-ID is neither MSISDN, tel URI nor RFC 4122 UUID',
+  'conversation-id.calling-party': "voicemail Conversation-ID is a number other than the calling party's (the From of the encapsulated object)",
   'uuid.syntax': 'value is not an RFC 4122 UUID string (bare or urn:uuid:)',
   'uuid.variant': 'UUID string does not carry the RFC 4122 variant and a defined version',
   'imdn-message-id.syntax': 'IMDN-Message-ID value is empty or contains characters outside its grammar',

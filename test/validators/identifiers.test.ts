@@ -6,6 +6,7 @@ import {
   checkVoicemailId,
   findDuplicateImdnMessageIds,
   parseUuid,
+  phoneNumber,
   sameCpmId,
   voicemailIdForm,
 } from '../../harness/spec/index.js';
@@ -60,6 +61,30 @@ describe('voicemail Conversation-ID forms', () => {
     expect(checkVoicemailId('alice', forms, 'vm.conversation-id', 'Conversation-ID').map((f) => f.rule)).toEqual(['conversation-id.voicemail-form']);
     expect(checkVoicemailId('00000000-0000-0000-0000-000000000000', forms, 'vm.conversation-id', 'Conversation-ID').map((f) => f.rule)).toEqual(['uuid.variant']);
     expect(checkVoicemailId('tel:+1555', ['uuid'], 'vm.contribution-id', 'Contribution-ID').map((f) => f.rule)).toEqual(['uuid.syntax']);
+  });
+  it('reports a broken UUID under the statement byForm names for the uuid form', () => {
+    const byForm = { uuid: 'vm.conversation-id.fallback-uuid' };
+    const forms = ['msisdn', 'tel-uri', 'uuid'] as const;
+    expect(checkVoicemailId('00000000-0000-0000-0000-000000000000', forms, 'vm.conversation-id', 'Conversation-ID', byForm)).toEqual([
+      expect.objectContaining({ rule: 'uuid.variant', requirement: 'vm.conversation-id.fallback-uuid' }),
+    ]);
+    expect(checkVoicemailId('alice', forms, 'vm.conversation-id', 'Conversation-ID', byForm)[0]?.requirement).toBe('vm.conversation-id');
+  });
+});
+
+describe('telephone number of an address (calling party)', () => {
+  it.each([
+    ['+33612345678', '33612345678'],
+    ['33612345678', '33612345678'],
+    ['tel:+33612345678', '33612345678'],
+    ['tel:+33-6-12-34-56-78;verstat=TN-Validation-Passed', '33612345678'],
+    ['"Alice" <tel:+33612345678>', '33612345678'],
+    ['<sip:+33612345678@ims.example.com;user=phone>', '33612345678'],
+    ['sip:alice@example.com', undefined],
+    ['"Anonymous" <sip:anonymous@anonymous.invalid>', undefined],
+    ['alice', undefined],
+  ])('%j names %j', (v, number) => {
+    expect(phoneNumber(v)).toBe(number);
   });
 });
 

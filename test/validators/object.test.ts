@@ -80,4 +80,22 @@ describe('validateObject', () => {
       'presence.missing vm.message-context',
     ]);
   });
+
+  it('checks a number Conversation-ID against the calling party, in any of its forms', () => {
+    const vm = fixture('valid/voicemail.eml');
+    const calling = (conv: string, innerFrom = 'tel:+33612345678') =>
+      validateObject(
+        vm.replace('Conversation-ID: tel:+33612345678', `Conversation-ID: ${conv}`).replace('\r\n\r\nFrom: tel:+33612345678', `\r\n\r\nFrom: ${innerFrom}`),
+        'voicemail',
+      )
+        .filter((f) => f.rule !== 'voicemail.copied-value') // the outer From is the caller's in every variant
+        .map((f) => `${f.rule} ${f.requirement}`);
+    expect(calling('+33612345678')).toEqual([]);
+    expect(calling('33612345678')).toEqual([]);
+    expect(calling('tel:+33698765432')).toEqual(['conversation-id.calling-party vm.conversation-id.calling-party']);
+    expect(calling('+33698765432')).toEqual(['conversation-id.calling-party vm.conversation-id.calling-party']);
+    // No number in the encapsulated From: nothing to compare with. A UUID is not failed when a number is known.
+    expect(calling('tel:+33698765432', '<sip:anonymous@anonymous.invalid>')).toEqual([]);
+    expect(calling('6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toEqual([]);
+  });
 });
