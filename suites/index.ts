@@ -2,11 +2,13 @@
 // what the kill matrix and the benchmark run without vitest.
 import type { CaseDefinition } from '../harness/conformance/case.js';
 import { tableCases } from './objects/table-cases.js';
+import { notifyCases } from './notify/notify-cases.js';
 import { pushCases } from './push/push-cases.js';
 
 export const SUITES: readonly { title: string; cases: readonly CaseDefinition[] }[] = [
   { title: '5.2.1 Message Object (Table 1)', cases: tableCases('table-1') },
   { title: '5.2.x Voicemail Object (Table 6)', cases: tableCases('table-6') },
+  { title: '5.4.1 IMAP Notifications', cases: notifyCases },
   { title: '5.4.2 Notifications to CPM PUSH Enabler', cases: pushCases },
 ];
 
