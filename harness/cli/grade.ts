@@ -52,3 +52,23 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
     rerun: rerun(meta),
   };
 }
+
+/** A selected case the run never reached (--bail stopped it, or Ctrl-C). */
+export function notRunResult(meta: CaseMeta, catalog: Catalog, rerun: (meta: CaseMeta) => string): CaseResult {
+  return {
+    id: meta.id,
+    clause: meta.clause,
+    level: meta.level,
+    requirements: [...meta.requirements],
+    features: [...meta.features],
+    interpretations: interpretationsOf(meta, catalog),
+    statement: meta.statement,
+    verdict: 'not-run',
+    durationMs: 0,
+    message: 'the run stopped before this case',
+    attempts: [],
+    metrics: [],
+    pushLatencyMs: [],
+    rerun: rerun(meta),
+  };
+}

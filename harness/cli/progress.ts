@@ -1,13 +1,23 @@
 // The live progress of a run: on a terminal one line rewritten in place
 // (`[ 37/212] passed 35 failed 1 n/a 1  <case id>`), otherwise one plain line per finished case (CI logs).
+// It also keeps every case as it was collected and as it finished: a cancelled run (Ctrl-C) drops the test
+// modules that were in flight from vitest's final state, and the partial reports must still show them.
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { CaseMeta } from '../conformance/case.js';
 import type { Verdict } from '../conformance/execute.js';
+import type { CaseResult } from '../report/model.js';
 
 export interface ProgressOptions {
   out?: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean };
+  grade: (t: TestCase) => CaseResult | undefined;
 }
 
 export class ProgressReporter implements Reporter {
+  /** Every collected case, by vitest test id, in collection order. */
+  private readonly collected = new Map<string, CaseMeta>();
+  /** Cases graded when they finished. */
+  private readonly finished = new Map<string, CaseResult>();
+  private readonly grade: ProgressOptions['grade'];
   private total = 0;
   private done = 0;
   private readonly counts = { passed: 0, failed: 0, 'n/a': 0, other: 0 };
@@ -15,17 +25,48 @@ export class ProgressReporter implements Reporter {
   private readonly tty: boolean;
   private lineOpen = false;
 
-  constructor(opts: ProgressOptions = {}) {
+  constructor(opts: ProgressOptions) {
     this.out = opts.out ?? process.stdout;
     this.tty = Boolean(this.out.isTTY);
+    this.grade = opts.grade;
   }
 
   onTestModuleCollected(module: TestModule): void {
-    for (const t of module.children.allTests()) if (t.meta().cpm) this.total++;
+    for (const t of module.children.allTests()) {
+      const meta = t.meta().cpm;
+      if (meta && !this.collected.has(t.id)) {
+        this.collected.set(t.id, meta);
+        this.total++;
+      }
+    }
+  }
+
+  /**
+   * Every collected case: graded from vitest's final state where it still has the case, else as it finished,
+   * else `not-run` (the run stopped before it: --bail or Ctrl-C).
+   */
+  results(finalModules: readonly TestModule[], selected: readonly CaseMeta[], notRun: (meta: CaseMeta) => CaseResult): CaseResult[] {
+    const final = new Map<string, CaseResult>();
+    for (const m of finalModules) {
+      for (const t of m.children.allTests()) {
+        const r = this.grade(t);
+        if (!r) continue;
+        // A case vitest skipped after cancelling may have finished before: keep what it did.
+        final.set(t.id, r.verdict === 'not-run' && this.finished.has(t.id) ? this.finished.get(t.id)! : r);
+        if (!this.collected.has(t.id)) this.collected.set(t.id, t.meta().cpm!);
+      }
+    }
+    const out = [...this.collected].map(([id, meta]) => final.get(id) ?? this.finished.get(id) ?? notRun(meta));
+    // Selected cases of suite files vitest never reached.
+    const seen = new Set(out.map((c) => c.id));
+    for (const meta of selected) if (!seen.has(meta.id)) out.push(notRun(meta));
+    return out;
   }
 
   onTestCaseResult(t: TestCase): void {
     if (!t.meta().cpm) return;
+    const graded = this.grade(t);
+    if (graded) this.finished.set(t.id, graded);
     this.done++;
     const verdict = this.verdictOf(t);
     if (verdict === 'passed' || verdict === 'warning') this.counts.passed++;

@@ -9,17 +9,18 @@ import { fileURLToPath } from 'node:url';
 import { createVitest, version as vitestVersion, type TestModule, type Vitest } from 'vitest/node';
 import pkg from '../../package.json' with { type: 'json' };
 import type { CaseMeta } from '../conformance/case.js';
+import { selected } from '../conformance/register.js';
 import { loadProfile, ProfileError, formatProblem, describeProfile, redact, secretsOf, type Profile } from '../profile/index.js';
 import { generateAllureReport } from '../report/allure.js';
 import { cleanReports } from '../report/clean.js';
 import { htmlPage } from '../report/html.js';
-import { countVerdicts, decide, EXIT, latencySummary, type CaseResult, type RunReport, type Selection, type TargetDetails } from '../report/model.js';
+import { countVerdicts, decide, EXIT, latencySummary, type RunReport, type Selection, type TargetDetails } from '../report/model.js';
 import { renderRunJson, runReportProblems } from '../report/run-json.js';
 import { renderStatement } from '../report/statement.js';
 import { renderTraceability } from '../report/traceability.js';
 import { loadCatalog, type Catalog } from '../spec/catalog.js';
 import { ALL_CASES } from '../../suites/index.js';
-import { gradeCase } from './grade.js';
+import { gradeCase, notRunResult } from './grade.js';
 import { preflight, SetupFailure } from './preflight.js';
 import { ProgressReporter } from './progress.js';
 import { suiteReporters } from './reporters.js';
@@ -166,7 +167,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const startedAt = new Date();
   const reportsDir = resolve(args.reports);
   const catalog = loadCatalog();
-  const progress = new ProgressReporter();
+  const rerun = (meta: CaseMeta): string => rerunCommand(meta, args);
+  const progress = new ProgressReporter({ grade: (t) => gradeCase(t, catalog, rerun) });
   const { state: interrupt, release } = trapInterrupt(progress);
   let profile: Profile;
   let target: TargetDetails;
@@ -191,6 +193,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       { suite: `cpm-conformance ${pkg.version}`, profile: described.name, 'profile sha256': described.sha256, target: target.description },
       progress,
     );
+    const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
     const vitest = await createVitest('test', {
       config: SUITE_CONFIG,
       root: ROOT,
@@ -200,6 +203,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
       outputFile: setup.outputFile,
       ...(args.bail ? { bail: 1 } : {}),
     });
+    // vitest's logger exits the process 1 ms after a SIGINT/SIGTERM, before the cancelled run has stopped the
+    // targets and before any report is written; the CLI's own handler (trapInterrupt) takes over.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const l of process.listeners(signal)) if (!ours[signal].includes(l)) process.off(signal, l);
+    }
     interrupt.vitest = vitest;
     try {
       const result = await vitest.start();
@@ -214,8 +222,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   release();
 
-  const rerun = (meta: CaseMeta): string => rerunCommand(meta, args);
-  const cases = modules.flatMap((m) => [...m.children.allTests()].map((t) => gradeCase(t, catalog, rerun)).filter((c): c is CaseResult => c !== undefined));
+  // Selected cases the run did not reach count only when it stopped early; a vacuous selection stays vacuous.
+  const expected = interrupt.requested || args.bail ? ALL_CASES.map((c) => c.meta).filter((m) => selected(m, selectionEnv(args))) : [];
+  const cases = progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun));
   const errors = [...moduleErrors(modules), ...unhandled.map((e) => `unhandled error: ${e}`)];
   const stoppedEarly = cases.some((c) => c.verdict === 'not-run');
   const { outcome, exitCode } = decide(cases, { strict: args.strict, errors, interrupted: interrupt.requested });

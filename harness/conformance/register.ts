@@ -41,9 +41,12 @@ export function repeatCount(env: NodeJS.ProcessEnv = process.env): number {
  * finishes and afterAll tears down; anywhere else, and on SIGTERM or a second SIGINT, the target is stopped here
  * and the signal re-raised.
  */
+let interrupted = false;
+
 function guardTeardown(stop: () => Promise<void>): () => void {
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = true;
     if (signal === 'SIGINT' && process.env['CPM_CLI'] === '1' && ++interrupts === 1) return;
     release();
     void stop().finally(() => process.kill(process.pid, signal));
@@ -128,6 +131,10 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
         const outcome = await executeCase(run, c);
+        if (interrupted && outcome.verdict !== 'passed' && outcome.verdict !== 'not-applicable') {
+          // The target was being stopped under the case: its verdict says nothing about the target.
+          t.skip('not run: the run was interrupted while this case ran');
+        }
         const attempt: Attempt = { verdict: outcome.verdict, durationMs: outcome.durationMs, metrics: outcome.metrics };
         if (outcome.message !== undefined) attempt.message = outcome.message;
         if (outcome.failure) attempt.failure = outcome.failure;
