@@ -45,6 +45,18 @@ const fixed: FaultInfo[] = [
   { name: 'rewrite-content-type:vm', description: 'Voicemail Objects: Content-Type is rewritten to a different value.', violates: ['vm.content-type'] },
 ];
 
+/** Value faults on APPEND: each breaks one statement of Table 1 / Table 6 that only some objects exercise. */
+const valueFaults: FaultInfo[] = [
+  { name: 'drop-cpim-to:extra', description: 'Message Objects: of several To headers in the CPIM part (a group private message), only the first is stored.', violates: ['mo.message-body.group-recipients', 'mo.message-body.as-received'] },
+  { name: 'rewrite-cpim-inner-type', description: 'Message Objects: a non-text Content-Type inside the Message/CPIM wrapper is stored as application/octet-stream.', violates: ['mo.content-type.inner-types', 'mo.message-body.as-received'] },
+  { name: 'quote-header:message-context', description: 'Message Objects: Message-Context is stored as a quoted string ("pager-message"), not an RFC 3458 token.', violates: ['mo.message-context', 'mo.message-context.rfc3458'] },
+  { name: 'feature-tag-param:p-asserted-service', description: 'Message Objects: P-Asserted-Service holds the media feature tag +g.3gpp.icsi-ref="…" instead of the Service-ID URN.', violates: ['mo.p-asserted-service', 'mo.p-asserted-service.feature-tag'] },
+  { name: 'callee-conversation-id:vm', description: 'Voicemail Objects: a Conversation-ID that is a telephone number is replaced by the called party\'s number (the To of the object).', violates: ['vm.conversation-id', 'vm.conversation-id.calling-party'] },
+  { name: 'unhyphenate-uuid:vm:conversation-id', description: 'Voicemail Objects: a UUID Conversation-ID is stored as 32 hex digits without hyphens (not an RFC 4122 string).', violates: ['vm.conversation-id', 'vm.conversation-id.fallback-uuid'] },
+  { name: 'unhyphenate-uuid:vm:contribution-id', description: 'Voicemail Objects: a UUID Contribution-ID is stored as 32 hex digits without hyphens (not an RFC 4122 string).', violates: ['vm.contribution-id', 'vm.contribution-id.uuid'] },
+  { name: 'reformat-date:vm', description: 'Voicemail Objects: Date is stored re-formatted (day of week dropped), no longer the value of the encapsulated object.', violates: ['vm.date', 'vm.header-copied-from-encapsulated'] },
+];
+
 const headerFaults: FaultInfo[] = [
   ...MESSAGE_HEADERS.map((h) => ({ name: `drop-header:${h}`, description: `Message Objects: the ${h} header is dropped on APPEND.`, violates: [`mo.${h}`] })),
   ...VOICEMAIL_HEADERS.map((h) => ({ name: `drop-header:vm:${h}`, description: `Voicemail Objects: the ${h} header is dropped on APPEND.`, violates: [`vm.${h}`] })),
@@ -52,7 +64,7 @@ const headerFaults: FaultInfo[] = [
   ...BYTE_EXACT_HEADERS.map((h) => ({ name: `rewrite-header:vm:${h}`, description: `Voicemail Objects: the ${h} value is stored lower-cased.`, violates: [`vm.${h}`] })),
 ];
 
-export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults]);
+export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults, ...valueFaults]);
 
 const KNOWN = new Set(FAULTS.map((f) => f.name));
 

@@ -64,6 +64,58 @@ function swapCase(v: string): string {
   return out === v ? v + '0' : out;
 }
 
+const UUID = /^(urn:uuid:)?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i;
+const PHONE = /^(tel:)?\+?[0-9][0-9\-.()]*$/i;
+
+/** The new value of a header under the value faults of its table, or null when none applies. */
+function faultyValue(f: HeaderField, fields: HeaderField[], vm: boolean, faults: FaultSet): string | null {
+  if (!vm) {
+    if (f.key === 'message-context' && faults.has('quote-header:message-context')) return `"${f.value}"`;
+    if (f.key === 'p-asserted-service' && faults.has('feature-tag-param:p-asserted-service')) return `+g.3gpp.icsi-ref="${encodeURIComponent(f.value)}"`;
+    return null;
+  }
+  if (f.key === 'date' && faults.has('reformat-date:vm')) {
+    const v = f.value.replace(/^[A-Za-z]{3},\s*/, '');
+    return v === f.value ? null : v;
+  }
+  const uuid = UUID.exec(f.value);
+  if (uuid && (f.key === 'conversation-id' || f.key === 'contribution-id') && faults.has(`unhyphenate-uuid:vm:${f.key}`)) {
+    return (uuid[1] ?? '') + uuid.slice(2).join('');
+  }
+  if (f.key === 'conversation-id' && faults.has('callee-conversation-id:vm') && PHONE.test(f.value)) {
+    const callee = (fieldValue(fields, 'to') ?? '').replace(/^.*<|>.*$/g, '').replace(/^tel:|[^0-9+]/gi, '');
+    return callee === '' ? null : f.value.replace(/\+?[0-9][0-9\-.()]*/, callee);
+  }
+  return null;
+}
+
+/**
+ * CPIM-part faults of a Message/CPIM body: extra CPIM To headers dropped, a non-text inner Content-Type rewritten.
+ * Returns the body unchanged when no such fault applies.
+ */
+function faultyCpimBody(body: Buffer, faults: FaultSet, nl: string): Buffer {
+  const dropTo = faults.has('drop-cpim-to:extra');
+  const innerType = faults.has('rewrite-cpim-inner-type');
+  if (!dropTo && !innerType) return body;
+  const cpim = splitHeaderBody(body);
+  const inner = splitHeaderBody(cpim.body);
+  let changed = false;
+  let toSeen = false;
+  const cpimFields = parseFields(cpim.header).filter((f) => {
+    if (!dropTo || !f.raw.toString('latin1').startsWith('To:')) return true; // CPIM header names are case-sensitive
+    if (!toSeen) return (toSeen = true);
+    changed = true;
+    return false;
+  });
+  const innerFields = parseFields(inner.header).map((f) => {
+    if (!innerType || f.key !== 'content-type' || /^text\//i.test(f.value)) return f.raw;
+    changed = true;
+    return Buffer.from(`Content-Type: application/octet-stream${nl}`);
+  });
+  if (!changed) return body;
+  return Buffer.concat([...cpimFields.map((f) => f.raw), Buffer.from(nl), ...innerFields, Buffer.from(nl), inner.body]);
+}
+
 /**
  * Applies the APPEND-time fault switches for the object's table; returns the bytes to store. Objects that are
  * not Voicemail Objects follow Table 1, session-info and group-state objects included (Table 1 covers them
@@ -86,6 +138,13 @@ export function applyAppendFaults(raw: Buffer, objectType: ObjectType, faults: F
       changed = true;
       continue;
     }
+    const value = faultyValue(f, fields, objectType === 'voicemail', faults);
+    if (value !== null) {
+      const name = f.raw.toString('utf8').slice(0, f.raw.toString('utf8').indexOf(':'));
+      out.push(Buffer.from(`${name}: ${value}${nl}`));
+      changed = true;
+      continue;
+    }
     if (ctFault && f.key === 'content-type') {
       out.push(Buffer.from(`Content-Type: application/octet-stream${nl}`));
       changed = true;
@@ -94,6 +153,10 @@ export function applyAppendFaults(raw: Buffer, objectType: ObjectType, faults: F
     out.push(f.raw);
   }
   let newBody = body;
+  if (objectType !== 'voicemail' && /^message\/cpim/i.test(fieldValue(fields, 'content-type') ?? '')) {
+    newBody = faultyCpimBody(body, faults, nl);
+    changed ||= newBody !== body;
+  }
   if (bodyFault) {
     const text = body.toString('latin1');
     const i = text.search(/[A-Za-z]/);

@@ -17,6 +17,18 @@ const FULL_VM = [
   'Content-Type: Message/CPIM', '', 'Content-Type: audio/amr', '', 'AMR voice data', '',
 ].join('\r\n');
 
+/** Objects for the value faults the full objects above do not exercise: a group private message whose CPIM part
+ * has two To headers and a non-text inner type; a voicemail with UUID Conversation-ID and Contribution-ID. */
+const GROUP_MO = [
+  'From: <tel:+15551230001>', 'To: <sip:conf-1@conf.example.com>', 'Date: Tue, 24 Nov 2026 10:00:00 +0000', 'Conversation-ID: Conv-G1',
+  'Contribution-ID: Contrib-G1', 'IMDN-Message-ID: Mo-Group-1', 'Content-Type: Message/CPIM', '',
+  'From: <tel:+15551230001>', 'To: <tel:+15551230002>', 'To: <tel:+15551230003>', '', 'Content-Type: image/png', '', 'PNG data', '',
+].join('\r\n');
+const UUID_VM = [
+  'To: <tel:+15551230002>', 'Conversation-ID: urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'Contribution-ID: 1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+  'IMDN-Message-ID: Vm-Uuid-1', 'Message-Context: voice-message', 'Content-Type: Message/CPIM', '', 'Content-Type: audio/amr', '', 'AMR voice data', '',
+].join('\r\n');
+
 type Scenario = (faults: string[]) => Promise<string>;
 
 async function withStore<T>(faults: string[], push: PushRecorder | null, fn: (s: ReferenceStore) => Promise<T>): Promise<T> {
@@ -45,6 +57,24 @@ const objectScenario: Scenario = (faults) => withStore(faults, null, async (s) =
   phone.close();
   return out.join('\n');
 });
+
+/** Stored objects that only some value faults touch: appended and read back. */
+const variantScenario: Scenario = (faults) => withStore(faults, null, async (s) => {
+  const phone = await login(s, `alice#${ALICE_PHONE}`, 'phone-pw');
+  await phone.cmd('CREATE "RCSMessageStore/group"');
+  const mo = await phone.append('RCSMessageStore/group', GROUP_MO);
+  const vm = await phone.append('RCSMessageStore/Voicemail', UUID_VM);
+  const out: string[] = [];
+  for (const [box, uid] of [['RCSMessageStore/group', mo], ['RCSMessageStore/Voicemail', vm]] as const) {
+    await phone.cmd(`SELECT "${box}"`);
+    out.push(...(await phone.cmd(`UID FETCH ${uid} BODY.PEEK[]`)).lines);
+  }
+  phone.close();
+  return out.join('\n');
+});
+
+/** Faults the full objects of objectScenario do not exercise. */
+const VARIANT_FAULTS = new Set(['drop-cpim-to:extra', 'rewrite-cpim-inner-type', 'unhyphenate-uuid:vm:conversation-id', 'unhyphenate-uuid:vm:contribution-id']);
 
 /** PUSH: new, seen, deleted, expunged for a message and a voicemail, a PF keyword change, a barrier. */
 const pushScenario: Scenario = async (faults) => {
@@ -104,12 +134,13 @@ const notifyScenario: Scenario = (faults) => withStore(faults, null, async (s) =
 function scenarioFor(fault: string): Scenario {
   if (fault.startsWith('push-')) return pushScenario;
   if (fault.startsWith('notify-')) return notifyScenario;
+  if (VARIANT_FAULTS.has(fault)) return variantScenario;
   return objectScenario;
 }
 
 const baselines = new Map<Scenario, string>();
 beforeAll(async () => {
-  for (const sc of [objectScenario, pushScenario, notifyScenario]) baselines.set(sc, await sc([]));
+  for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario]) baselines.set(sc, await sc([]));
 }, 60_000);
 
 describe('fault switches', () => {
@@ -120,7 +151,7 @@ describe('fault switches', () => {
   });
 
   it('scenarios are deterministic without faults (so a difference is caused by the fault)', async () => {
-    for (const sc of [objectScenario, pushScenario, notifyScenario]) expect(await sc([])).toBe(baselines.get(sc));
+    for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario]) expect(await sc([])).toBe(baselines.get(sc));
   }, 30_000);
 
   it('every fault has a name, a description and requirement ids', () => {
