@@ -14,7 +14,7 @@ function inline(text: string): string {
   return text
     .split(/(`[^`]*`)/)
     .map((part) => {
-      if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
+      if (part.startsWith('`') && part.endsWith('`') && part.length >= 2) return `<code>${escapeHtml(part.slice(1, -1).replace(/\\\|/g, '|'))}</code>`;
       return escapeHtml(part)
         .replace(/&lt;br&gt;/g, '<br>')
         .replace(/\\\|/g, '|')
