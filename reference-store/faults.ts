@@ -30,7 +30,7 @@ const fixed: FaultInfo[] = [
   { name: 'delete-identity-not-recorded', description: 'Header binding: Message Objects never show Message-delete-identity.', violates: ['mo.message-delete-identity'] },
   { name: 'delete-identity-not-recorded:vm', description: 'Header binding: Voicemail Objects never show Message-delete-identity.', violates: ['vm.message-delete-identity'] },
   { name: 'notify-silent', description: 'NOTIFY is accepted but no unsolicited notification is ever sent.', violates: ['notify.imap.shall-notify'] },
-  { name: 'notify-drop-flagchange', description: 'NOTIFY FlagChange: no unsolicited FETCH for flag changes in the selected mailbox.', violates: ['rfc5465.flagchange-fetch'] },
+  { name: 'notify-drop-flagchange', description: 'NOTIFY FlagChange: no unsolicited FETCH for flag changes in the selected mailbox, no STATUS for other mailboxes.', violates: ['rfc5465.flagchange-fetch', 'rfc5465.flagchange-other-mailbox'] },
   { name: 'notify-stale-flags', description: 'NOTIFY FlagChange: the unsolicited FETCH carries the flags from before the change.', violates: ['notify.imap.content.flags'] },
   { name: 'notify-drop-messagenew', description: 'NOTIFY MessageNew: no EXISTS / STATUS for new messages.', violates: ['rfc5465.messagenew'] },
   { name: 'notify-drop-expunge', description: 'NOTIFY MessageExpunge: no EXPUNGE / STATUS for expunged messages.', violates: ['rfc5465.messageexpunge'] },
@@ -64,7 +64,17 @@ const headerFaults: FaultInfo[] = [
   ...BYTE_EXACT_HEADERS.map((h) => ({ name: `rewrite-header:vm:${h}`, description: `Voicemail Objects: the ${h} value is stored lower-cased.`, violates: [`vm.${h}`] })),
 ];
 
-export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults, ...valueFaults]);
+/** NOTIFY SET handling that RFC 5465 forbids, and a PUSH payload that breaks its own schema. */
+const strictnessFaults: FaultInfo[] = [
+  { name: 'notify-set-no-noop', description: 'NOTIFY SET does not return the changes pending for the selected mailbox (no implicit NOOP).', violates: ['rfc5465.set-implicit-noop'] },
+  { name: 'notify-lenient-event-set', description: 'NOTIFY SET accepts FlagChange without MessageNew and MessageExpunge, and MessageNew or MessageExpunge alone.', violates: ['rfc5465.flagchange-requires-new-expunge', 'rfc5465.new-expunge-together'] },
+  { name: 'notify-lenient-selected', description: 'NOTIFY SET accepts SELECTED and SELECTED-DELAYED together, and mailbox events in a SELECTED group.', violates: ['rfc5465.single-selected-specifier'] },
+  { name: 'notify-expensive-as-bad', description: 'NOTIFY SET of FlagChange for all personal mailboxes is refused with BAD (neither OK nor NO [NOTIFICATIONOVERFLOW]).', violates: ['rfc5465.set-too-expensive'] },
+  { name: 'notify-delayed-as-selected', description: 'SELECTED-DELAYED sends EXPUNGE at once, like SELECTED.', violates: ['rfc5465.selected-delayed'] },
+  { name: 'push-invalid-payload', description: 'PUSH payloads lack statusChange.occurredAt, so they no longer follow the published schema.', violates: ['push.status-change'] },
+];
+
+export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults, ...valueFaults, ...strictnessFaults]);
 
 const KNOWN = new Set(FAULTS.map((f) => f.name));
 

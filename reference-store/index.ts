@@ -57,6 +57,9 @@ export async function startReferenceStore(options: ReferenceStoreOptions): Promi
       log: opts.push.log ?? opts.log,
       ...(faults.has('push-delayed') ? { delayMs: PUSH_DELAY_FAULT_MS } : {}),
       ...(faults.has('push-duplicate') ? { transform: (p: StatusPayload) => [p, structuredClone(p)] } : {}),
+      ...(faults.has('push-invalid-payload')
+        ? { transform: (p: StatusPayload) => { const { occurredAt: _dropped, ...rest } = p.statusChange; return { ...p, statusChange: rest } as StatusPayload; } }
+        : {}),
     });
     source = new StatusEventSource(store, notifier, faults, accounts, () => imapUrl);
   }

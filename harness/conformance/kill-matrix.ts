@@ -19,6 +19,11 @@ export interface FaultRun {
   killedBy: string[];
   /** Cases that did not pass although they cover none of the violated requirements. */
   collateral: { id: string; verdict: Verdict; message: string }[];
+  /**
+   * Cases blocked by the switch: a prerequisite they check (e.g. a header another requirement governs) no longer
+   * held, so they reported the root cause instead of a false failure. Not counted as collateral.
+   */
+  blocked: { id: string; message: string }[];
   durationMs: number;
 }
 
@@ -71,9 +76,13 @@ export async function killMatrix(
     for (let f = queue.shift(); f; f = queue.shift()) {
       const started = performance.now();
       const results = await runAll(profile, applicable, [f.name]);
-      const r: FaultRun = { fault: f.name, violates: f.violates, killedBy: [], collateral: [], durationMs: performance.now() - started };
+      const r: FaultRun = { fault: f.name, violates: f.violates, killedBy: [], collateral: [], blocked: [], durationMs: performance.now() - started };
       for (const x of results) {
         if (x.verdict === 'passed') continue;
+        if (x.verdict === 'blocked') {
+          r.blocked.push({ id: x.def.meta.id, message: (x.message ?? '').split('\n')[0] ?? '' });
+          continue;
+        }
         const detects = (x.verdict === 'failed' || x.verdict === 'warning') && covers(x.def, f.violates);
         if (detects) r.killedBy.push(x.def.meta.id);
         else r.collateral.push({ id: x.def.meta.id, verdict: x.verdict, message: (x.message ?? '').split('\n')[0] ?? '' });
@@ -102,11 +111,11 @@ export function renderKillMatrix(m: KillMatrix): string {
       `${m.baseline.filter((b) => b.verdict === 'not-applicable').length} not applicable, ` +
       `${m.baseline.filter((b) => !['passed', 'not-applicable'].includes(b.verdict)).length} other.`,
     '',
-    '| fault switch | violates | cases that detect it | collateral failures |',
-    '|---|---|---|---|',
+    '| fault switch | violates | cases that detect it | blocked | collateral failures |',
+    '|---|---|---|---|---|',
     ...m.runs.map(
       (r) =>
-        `| \`${r.fault}\` | ${r.violates.join(', ')} | ${r.killedBy.length} | ${r.collateral.length ? r.collateral.map((c) => `${c.id} (${c.verdict})`).join('<br>') : '—'} |`,
+        `| \`${r.fault}\` | ${r.violates.join(', ')} | ${r.killedBy.length} | ${r.blocked.length} | ${r.collateral.length ? r.collateral.map((c) => `${c.id} (${c.verdict})`).join('<br>') : '—'} |`,
     ),
     '',
     `Undetected switches: ${m.undetected.length ? m.undetected.join(', ') : 'none'}`,

@@ -3,11 +3,12 @@
 // behalf (keyword or rewrite convention, harness/cpm/pf-path.ts).
 import type { CaseContext } from '../../harness/conformance/context.js';
 import { pfExpunge, pfSetStatus, type PfPathKind } from '../../harness/cpm/pf-path.js';
-import { searchHeader, select } from '../../harness/imap/objects.js';
+import { fetchHeader, searchHeader, select } from '../../harness/imap/objects.js';
 import type { DeviceSession } from '../../harness/imap/session.js';
 import { BlockedError } from '../../harness/must/index.js';
 import { uniqueSample } from '../../harness/objects/samples.js';
 import { voicemailFolder } from '../../harness/profile/index.js';
+import { parseObject } from '../../harness/spec/parse-object.js';
 import type { Device, User } from '../../harness/profile/types.js';
 
 /** The stored objects CR §5.4.2 covers: "[Message and Voicemail Object]". */
@@ -126,12 +127,27 @@ async function directChange(s: DeviceSession, o: StagedObject, change: Change): 
   }
 }
 
+/**
+ * The rewrite path names the object again by its IMDN-Message-ID; a store that did not keep that header has
+ * failed the Table 1 cases already, so the push case is blocked rather than failed for it.
+ */
+async function requireStoredIdentifier(s: DeviceSession, o: StagedObject): Promise<void> {
+  const header = await fetchHeader(s, o.folder, currentUid(o));
+  const stored = header ? parseObject(Buffer.concat([header, Buffer.from('\r\n')])).first('IMDN-Message-ID')?.value : undefined;
+  if (stored !== o.imdnMessageId) {
+    throw new BlockedError(
+      `prerequisite failed: the stored object no longer carries IMDN-Message-ID ${o.imdnMessageId} byte for byte (found ${stored ?? 'none'}), which the PF rewrite path identifies it by (see the mo/vm.imdn-message-id cases)`,
+    );
+  }
+}
+
 /** Applies the change; on the rewrite path the object's new UID is added to `o.uids`. */
 export async function applyChange(a: Acting, o: StagedObject, change: Change): Promise<void> {
   if (a.path === 'direct') return directChange(a.session, o, change);
   const path: PfPathKind = a.path === 'pf-keyword' ? 'keyword' : 'rewrite';
   const target = { folder: o.folder, uid: currentUid(o) };
   if (change === 'unseen') throw new Error('the PF path conventions cover \\Seen and \\Deleted being set, not removed');
+  if (path === 'rewrite') await requireStoredIdentifier(a.session, o);
   const r = change === 'expunged' ? await pfExpunge(a.session, path, target, a.device.id) : await pfSetStatus(a.session, path, target, change, a.device.id);
   if (r.uid !== currentUid(o)) o.uids.push(r.uid);
 }

@@ -100,7 +100,7 @@ const pushScenario: Scenario = async (faults) => {
       await phone.append('INBOX', chatMessage({ imdn: 'P-barrier' }));
       await push.waitFor((c) => c.imdnMessageId === 'P-barrier', 1500).catch(() => null);
       for (const c of [phone, tablet, pf]) c.close();
-      return push.changes().map((c) => `${c.event} ${c.objectType} ${c.imdnMessageId} ${c.triggeringDevice}`).join('\n');
+      return push.changes().map((c) => `${c.event} ${c.objectType} ${c.imdnMessageId} ${c.triggeringDevice}${'occurredAt' in c ? '' : ' (no occurredAt)'}`).join('\n');
     });
   } finally { await push.close(); }
 };
@@ -131,7 +131,32 @@ const notifyScenario: Scenario = (faults) => withStore(faults, null, async (s) =
   return a.lines.slice(mark).map((l) => l.replace(/UIDVALIDITY \d+/g, 'UIDVALIDITY x').replace(/^t\d+/, 'tag')).join('\n');
 });
 
+/** NOTIFY SET validation and the implicit NOOP, as answered to the tablet; SELECTED-DELAYED holding an expunge. */
+const NOTIFY_STRICTNESS = new Set(['notify-set-no-noop', 'notify-lenient-event-set', 'notify-lenient-selected', 'notify-expensive-as-bad', 'notify-delayed-as-selected']);
+const notifySetScenario: Scenario = (faults) => withStore(faults, null, async (s) => {
+  const a = await login(s, `alice#${ALICE_TABLET}`, 'tablet-pw');
+  const b = await login(s, `alice#${ALICE_PHONE}`, 'phone-pw');
+  await b.cmd('CREATE "RCSMessageStore/sel"');
+  await a.cmd('SELECT "RCSMessageStore/sel"');
+  const mark = a.lines.length;
+  await b.append('RCSMessageStore/sel', chatMessage({ imdn: 'S-1' }));
+  await a.cmd('NOTIFY SET (SELECTED (MessageNew MessageExpunge))');
+  await a.cmd('NOTIFY SET (SELECTED (FlagChange))');
+  await a.cmd('NOTIFY SET (SELECTED (MessageNew))');
+  await a.cmd('NOTIFY SET (SELECTED (MessageNew MessageExpunge)) (SELECTED-DELAYED (MessageNew MessageExpunge))');
+  await a.cmd('NOTIFY SET (PERSONAL (MessageNew MessageExpunge FlagChange))');
+  await a.cmd('NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge))');
+  await b.cmd('SELECT "RCSMessageStore/sel"');
+  await b.cmd('UID STORE 1 +FLAGS (\\Deleted)');
+  await b.cmd('UID EXPUNGE 1');
+  await a.waitLine(/EXPUNGE/, mark, 500).catch(() => null);
+  a.close();
+  b.close();
+  return a.lines.slice(mark).map((l) => l.replace(/^t\d+/, 'tag')).join('\n');
+});
+
 function scenarioFor(fault: string): Scenario {
+  if (NOTIFY_STRICTNESS.has(fault)) return notifySetScenario;
   if (fault.startsWith('push-')) return pushScenario;
   if (fault.startsWith('notify-')) return notifyScenario;
   if (VARIANT_FAULTS.has(fault)) return variantScenario;
@@ -140,7 +165,7 @@ function scenarioFor(fault: string): Scenario {
 
 const baselines = new Map<Scenario, string>();
 beforeAll(async () => {
-  for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario]) baselines.set(sc, await sc([]));
+  for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario, notifySetScenario]) baselines.set(sc, await sc([]));
 }, 60_000);
 
 describe('fault switches', () => {
@@ -151,7 +176,7 @@ describe('fault switches', () => {
   });
 
   it('scenarios are deterministic without faults (so a difference is caused by the fault)', async () => {
-    for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario]) expect(await sc([])).toBe(baselines.get(sc));
+    for (const sc of [objectScenario, variantScenario, pushScenario, notifyScenario, notifySetScenario]) expect(await sc([])).toBe(baselines.get(sc));
   }, 30_000);
 
   it('every fault has a name, a description and requirement ids', () => {

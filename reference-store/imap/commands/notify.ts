@@ -125,19 +125,28 @@ export function cmdNotify(s: Session, tag: string, args: Token[]): void {
     if (s.ctx.faults.has('notify-badevent-as-bad')) throw new CommandError('BAD', null, 'Unsupported event');
     throw new CommandError('NO', code, `Unsupported event(s): ${[...unsupported].join(' ')}`);
   }
+  const f = s.ctx.faults;
   const spec: NotifySpec = { selected: null, groups: [], snapshot: new Map() };
   for (const g of parsed) {
     const ev = new Set(g.events);
-    if (ev.has('FlagChange') && !(ev.has('MessageNew') && ev.has('MessageExpunge'))) {
-      throw new CommandError('BAD', null, 'FlagChange requires MessageNew and MessageExpunge');
+    if (!f.has('notify-lenient-event-set')) {
+      if (ev.has('FlagChange') && !(ev.has('MessageNew') && ev.has('MessageExpunge'))) {
+        throw new CommandError('BAD', null, 'FlagChange requires MessageNew and MessageExpunge');
+      }
+      if (ev.has('MessageNew') !== ev.has('MessageExpunge')) {
+        throw new CommandError('BAD', null, 'MessageNew and MessageExpunge must be given together');
+      }
     }
-    if (ev.has('MessageNew') !== ev.has('MessageExpunge')) {
-      throw new CommandError('BAD', null, 'MessageNew and MessageExpunge must be given together');
+    if (f.has('notify-expensive-as-bad') && g.filter?.kind === 'personal' && ev.has('FlagChange')) {
+      throw new CommandError('BAD', null, 'Too many notifications requested');
     }
     if (g.filter === null) {
-      if (spec.selected) throw new CommandError('BAD', null, 'Only one SELECTED / SELECTED-DELAYED filter allowed');
-      if ([...ev].some((e) => !MESSAGE_EVENTS.has(e))) throw new CommandError('BAD', null, 'Only message events apply to SELECTED');
-      spec.selected = { events: ev, fetchAtts: g.fetchAtts, delayed: g.filterName === 'SELECTED-DELAYED' };
+      if (!f.has('notify-lenient-selected')) {
+        if (spec.selected) throw new CommandError('BAD', null, 'Only one SELECTED / SELECTED-DELAYED filter allowed');
+        if ([...ev].some((e) => !MESSAGE_EVENTS.has(e))) throw new CommandError('BAD', null, 'Only message events apply to SELECTED');
+      }
+      const delayed = g.filterName === 'SELECTED-DELAYED' && !f.has('notify-delayed-as-selected');
+      spec.selected = { events: ev, fetchAtts: g.fetchAtts, delayed };
     } else {
       spec.groups.push({ filter: g.filter, events: ev });
     }
@@ -146,8 +155,8 @@ export function cmdNotify(s: Session, tag: string, args: Token[]): void {
   for (const mb of u.mailboxes.values()) spec.snapshot.set(mb.name, { messages: mb.messages.length, uidNext: mb.uidNext });
   s.notify = spec;
   // a successful NOTIFY SET is an implicit NOOP (RFC 5465 §3.1)
-  s.flushUpdates(true, false);
-  if (statusIndicator && !s.ctx.faults.has('notify-no-status-indicator')) {
+  if (!f.has('notify-set-no-noop')) s.flushUpdates(true, false);
+  if (statusIndicator && !f.has('notify-no-status-indicator')) {
     for (const mb of [...u.mailboxes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       if (s.selected?.mailbox === mb) continue;
       const g = spec.groups.find((x) => matches(s, x.filter, mb.name));
