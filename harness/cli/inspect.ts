@@ -11,12 +11,12 @@ import { htmlPage } from '../report/html.js';
 import { EXIT } from '../report/model.js';
 import { renderTestSpecification, specEntry } from '../report/test-spec.js';
 import { loadCatalog } from '../spec/catalog.js';
-import { ALL_CASES } from '../../suites/index.js';
+import { caseCatalog } from './cases.js';
 import { loadOrExplain, rerunCommand, selectionEnv, type SelectionArgs } from './run.js';
 
 export function selectedCases(args: SelectionArgs): CaseMeta[] {
   const env = selectionEnv(args);
-  return ALL_CASES.map((c) => c.meta).filter((m) => selected(m, env));
+  return caseCatalog().filter((m) => selected(m, env));
 }
 
 function profileOrExit(path: string | undefined): Profile | number {
@@ -50,9 +50,9 @@ export function explainCommand(id: string | undefined, args: SelectionArgs): num
   }
   const profile = profileOrExit(args.profile);
   if (typeof profile === 'number') return profile;
-  const meta = ALL_CASES.map((c) => c.meta).find((m) => m.id === id);
+  const meta = caseCatalog().find((m) => m.id === id);
   if (!meta) {
-    const near = ALL_CASES.map((c) => c.meta.id).filter((x) => x.includes(id)).slice(0, 10);
+    const near = caseCatalog().map((m) => m.id).filter((x) => x.includes(id)).slice(0, 10);
     process.stderr.write(`cpm-conformance: no case "${id}"${near.length ? `; did you mean:\n  ${near.join('\n  ')}` : ''}\n`);
     return EXIT.SETUP;
   }
@@ -93,11 +93,11 @@ export function explainCommand(id: string | undefined, args: SelectionArgs): num
 
 export function specCommand(outDir: string): number {
   const catalog = loadCatalog();
-  const md = renderTestSpecification(ALL_CASES.map((c) => c.meta), catalog, pkg.version);
+  const md = renderTestSpecification(caseCatalog(), catalog, pkg.version);
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'test-specification.md'), md);
   writeFileSync(join(dir, 'test-specification.html'), htmlPage('cpm-conformance test specification', md));
-  process.stdout.write(`${join(dir, 'test-specification.md')}\n${join(dir, 'test-specification.html')}\n${ALL_CASES.length} case(s)\n`);
+  process.stdout.write(`${join(dir, 'test-specification.md')}\n${join(dir, 'test-specification.html')}\n${caseCatalog().length} case(s)\n`);
   return EXIT.PASS;
 }

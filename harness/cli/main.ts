@@ -1,10 +1,11 @@
-#!/usr/bin/env node
 // cpm-conformance: runs the conformance suites against the target a profile declares, and explains them.
 import { parseArgs } from 'node:util';
 import { validateProfileFile } from '../profile/cli-validate.js';
 import { EXIT } from '../report/model.js';
 import { explainCommand, listCommand, specCommand } from './inspect.js';
 import { runCommand } from './run.js';
+import { setCaseCatalog } from './cases.js';
+import type { CaseMeta } from '../conformance/case.js';
 
 export { EXIT };
 
@@ -108,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+/** Runs the CLI with the suite's cases (the entry point in bin/ passes them, so harness never imports suites). */
+export function runCli(cases: readonly CaseMeta[], argv: string[] = process.argv.slice(2)): void {
+  setCaseCatalog(cases);
+  main(argv).then(
   (code) => {
     process.exitCode = code;
     // Let stdout drain; a target or reporter that keeps a handle open must not keep the CLI alive.
@@ -118,4 +122,5 @@ main(process.argv.slice(2)).then(
     process.stderr.write(`cpm-conformance: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(EXIT.SETUP);
   },
-);
+  );
+}

@@ -19,7 +19,7 @@ import { renderRunJson, runReportProblems } from '../report/run-json.js';
 import { renderStatement } from '../report/statement.js';
 import { renderTraceability } from '../report/traceability.js';
 import { loadCatalog, type Catalog } from '../spec/catalog.js';
-import { ALL_CASES } from '../../suites/index.js';
+import { caseCatalog } from './cases.js';
 import { gradeCase, notRunResult } from './grade.js';
 import { preflight, SetupFailure } from './preflight.js';
 import { ProgressReporter } from './progress.js';
@@ -223,7 +223,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   release();
 
   // Selected cases the run did not reach count only when it stopped early; a vacuous selection stays vacuous.
-  const expected = interrupt.requested || args.bail ? ALL_CASES.map((c) => c.meta).filter((m) => selected(m, selectionEnv(args))) : [];
+  const expected = interrupt.requested || args.bail ? caseCatalog().filter((m) => selected(m, selectionEnv(args))) : [];
   const cases = progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun));
   const errors = [...moduleErrors(modules), ...unhandled.map((e) => `unhandled error: ${e}`)];
   const stoppedEarly = cases.some((c) => c.verdict === 'not-run');
@@ -250,7 +250,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     cases,
     metrics: { pushLatencyMs: latencySummary(cases.flatMap((c) => c.pushLatencyMs)) },
   };
-  const written = await writeReports(reportsDir, report, profile, catalog, ALL_CASES.map((c) => c.meta));
+  const written = await writeReports(reportsDir, report, profile, catalog, caseCatalog());
   process.stdout.write(renderSummary(report, catalog, written.files.map((f) => relative(process.cwd(), f) || f)));
   for (const p of written.problems) process.stderr.write(`cpm-conformance: report problem: ${p}\n`);
   return exitCode;

@@ -21,7 +21,7 @@ export interface CliOptions {
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/cpm-conformance.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
