@@ -2,7 +2,7 @@
 // changed object, naming the device that made the change. The payload format is the profile's binding (A-5):
 // the object is matched by IMDN-Message-ID when the binding has an object pointer, else by folder, UIDVALIDITY
 // and UID; device identities are compared after normalisation (spec notes §8.5).
-import type { CaseContext } from '../../harness/conformance/context.js';
+import { METRICS, type CaseContext } from '../../harness/conformance/context.js';
 import { BlockedError, must } from '../../harness/must/index.js';
 import type { Device, User } from '../../harness/profile/types.js';
 import { vendorEventNames, type PushNotification, type StatusEventKind } from '../../harness/push/index.js';
@@ -68,8 +68,10 @@ function waitDescription(c: CaseContext, o: StagedObject, kind: StatusEventKind)
   return `a ${kind} notification (event ${names}) about ${describeObject(c, o)}`;
 }
 
+/** Notes the arrival and records the push latency (change made → notification received) for the reports. */
 function arrivedAfter(c: CaseContext, n: PushNotification, since: number): void {
   c.note(`PUSH notification #${n.seq} (${n.fields.event ?? '?'}) arrived ${(n.t - since).toFixed(0)} ms after the change`);
+  c.metric(METRICS.pushLatency, Math.max(0, n.t - since));
 }
 
 /**
