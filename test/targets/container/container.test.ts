@@ -8,12 +8,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
-import { storeOptionsFromEnv, ImageConfigError, READY_LINE } from '../../../fixtures/targets/reference-image/config.js';
+import { ENV_VARS, storeOptionsFromEnv, ImageConfigError, READY_LINE } from '../../../fixtures/targets/reference-image/config.js';
 import { DeviceSession } from '../../../harness/imap/session.js';
 import { loadProfile, type Profile } from '../../../harness/profile/index.js';
 import { startPushEnabler, type PushEnabler } from '../../../harness/push/enabler.js';
 import { pushEnablerOptions } from '../../../harness/push/from-profile.js';
-import { RUN_LABEL, SUITE_LABEL, startContainerTarget, templateValues, type ContainerRunningTarget } from '../../../harness/targets/container.js';
+import { RUN_LABEL, SUITE_LABEL, removeAllSuiteContainers, startContainerTarget, templateValues, type ContainerRunningTarget } from '../../../harness/targets/container.js';
 import { containersWithLabel, trackedRuns } from '../../../harness/targets/container/teardown.js';
 import { NO_DOCKER_HINT, probeDocker } from '../../../harness/targets/docker.js';
 import { TargetSetupError } from '../../../harness/targets/types.js';
@@ -91,6 +91,12 @@ describe('container target without an engine (no Docker needed)', () => {
     expect(() => storeOptionsFromEnv({ CPM_IMAP_PORT: 'x' })).toThrow(ImageConfigError);
     expect(() => storeOptionsFromEnv({ CPM_ACCOUNTS_JSON: '{"users":[{"name":1}]}' })).toThrow(/CPM_ACCOUNTS_JSON: users\[0\]/);
     expect(() => storeOptionsFromEnv({ CPM_PF_PATH: 'header' })).toThrow(/CPM_PF_PATH/);
+  });
+
+  test('the image README documents every environment variable and the readiness line', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../../fixtures/targets/reference-image/README.md', import.meta.url)), 'utf8');
+    for (const name of Object.keys(ENV_VARS)) expect(readme).toContain(`| \`${name}\` |`);
+    expect(readme).toContain(READY_LINE);
   });
 
   test('a DOCKER_HOST that accepts but never answers: setup error with the hint, within the probe bound', async () => {
@@ -245,14 +251,14 @@ describe('container target with the reference store image', () => {
     expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([]);
   });
 
-  test('a process that started a container and gets SIGINT leaves no container', { timeout: 60_000 }, async (ctx) => {
-    needDocker(ctx);
-    const runId = `test-sigint-${process.pid}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_START, PROFILE_PATH, runId], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts child-start.ts; resolves once it reports its container. */
+  async function childWithContainer(runId: string, mode: 'wait' | 'exit') {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_START, PROFILE_PATH, runId, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     let out = '';
     let errText = '';
     child.stderr.on('data', (d: Buffer) => (errText += d.toString()));
-    const started = await new Promise<string>((resolve, reject) => {
+    const containerId = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`child did not start a container within 30 s: ${out} ${errText}`)), 30_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
@@ -262,13 +268,27 @@ describe('container target with the reference store image', () => {
           resolve(m[2]!);
         }
       });
-      child.once('exit', (code) => reject(new Error(`child exited (${code}) before starting: ${errText}`)));
+      void exited.then(({ code }) => reject(new Error(`child exited (${code}) before reporting a container: ${out} ${errText}`)));
     });
-    expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([started]);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return { child, exited, containerId };
+  }
+
+  test('a process that started a container and gets SIGINT leaves no container', { timeout: 60_000 }, async (ctx) => {
+    needDocker(ctx);
+    const runId = `test-sigint-${process.pid}`;
+    const { child, exited, containerId } = await childWithContainer(runId, 'wait');
+    expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([containerId]);
     child.kill('SIGINT');
-    const result = await exited;
-    expect(result.signal).toBe('SIGINT'); // re-raised after the cleanup: the default outcome is kept
+    expect((await exited).signal).toBe('SIGINT'); // re-raised after the cleanup: the usual outcome is kept
+    expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([]);
+  });
+
+  test('a process that exits without stopping its target leaves no container (exit sweep)', { timeout: 60_000 }, async (ctx) => {
+    needDocker(ctx);
+    const runId = `test-exit-${process.pid}`;
+    const { exited, containerId } = await childWithContainer(runId, 'exit');
+    expect(containerId).toMatch(/^[0-9a-f]{64}$/);
+    expect((await exited).code).toBe(0);
     expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([]);
   });
 
@@ -281,5 +301,20 @@ describe('container target with the reference store image', () => {
     console.info(`container stop: ${(performance.now() - t0).toFixed(0)} ms`);
     expect(await containersWithLabel(`${RUN_LABEL}=${t.runId}`)).toEqual([]);
     expect(await containersWithLabel(`${SUITE_LABEL}=1`)).toEqual([]);
+  });
+
+  // Last: it removes every container of the suite, the shared target's included.
+  test('removeAllSuiteContainers() removes what a crashed run left (any state)', async (ctx) => {
+    needDocker(ctx);
+    const runId = `test-crashed-${process.pid}`;
+    if (!docker.ok) return;
+    const created = await docker.engine.client.container.dockerode.createContainer({
+      Image: 'cpm-conformance/reference-store:local',
+      Labels: { [SUITE_LABEL]: '1', [RUN_LABEL]: runId },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([created.id]);
+    expect(await removeAllSuiteContainers()).toBeGreaterThanOrEqual(1);
+    expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([]);
   });
 });
