@@ -165,7 +165,7 @@ export async function startContainerTarget(opts: TargetStartOptions, extras: Con
   } catch (err) {
     // A start still in flight could create the container after the sweep: give it a moment, and sweep again
     // whenever it does settle.
-    const settled = await Promise.race([starting.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), SETTLE_AFTER_FAILURE_MS))]);
+    const settled = await Promise.race([starting.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), SETTLE_AFTER_FAILURE_MS).unref())]);
     await removeContainersOfRun(runId, engine.client).catch(() => 0);
     if (settled) untrackRun(runId);
     else void starting.catch(() => undefined).finally(() => removeContainersOfRun(runId, engine.client).catch(() => 0).finally(() => untrackRun(runId)));
