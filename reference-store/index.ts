@@ -10,6 +10,7 @@ import { createPushNotifier, type PushNotifier, type StatusPayload } from './pus
 
 export type { ReferenceStoreOptions, UserConfig, DeviceConfig, PushOptions, FolderLayout, DeviceLearning, IdentityBinding, PfPath } from './options.js';
 export { FAULTS, type FaultInfo } from './faults.js';
+export { DEMO_ACCOUNTS } from './demo-accounts.js';
 export { encodeKeywordId, decodeKeywordId, seenKeyword, deletedKeyword, SEEN_BY_PREFIX, DELETED_BY_PREFIX } from './cpm/identity.js';
 export type { StatusEvent, StatusPayload } from './push/index.js';
 

@@ -18,6 +18,9 @@ export async function startTarget(opts: TargetStartOptions): Promise<RunningTarg
       return startDovecotTarget(opts);
     case 'external':
       return startExternalTarget(opts);
+    case 'container':
+      // loaded on demand: testcontainers is only needed (and only configured) for container runs
+      return (await import('./container.js')).startContainerTarget(opts);
     default:
       throw new TargetSetupError(`target kind "${kind}" is not supported by this version of the harness`);
   }
