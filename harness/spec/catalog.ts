@@ -69,6 +69,8 @@ export interface Requirement {
   readonly ambiguities?: readonly string[];
   readonly testability: Testability;
   readonly testabilityNote?: string;
+  /** Testable in principle, but no case covers it yet: why (reports list it as uncovered with this reason). */
+  readonly deferred?: string;
   readonly deprecated?: Deprecation;
 }
 
