@@ -1,0 +1,4 @@
+import { pushCases } from '../../../suites/push/push-cases.js';
+import { killMatrixSuite } from './matrix.js';
+
+killMatrixSuite('push', pushCases);
