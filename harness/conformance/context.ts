@@ -9,7 +9,7 @@ import { secretsOf } from '../profile/secrets.js';
 import type { Credentials, Device, Profile, User } from '../profile/types.js';
 import { startPushEnabler, type PushEnabler } from '../push/index.js';
 import { startTarget, type RunningTarget } from '../targets/index.js';
-import { BlockedError } from '../must/index.js';
+import { BlockedError, NotApplicableError } from '../must/index.js';
 import type { CaseMeta } from './case.js';
 
 export interface RunOptions {
@@ -226,6 +226,12 @@ export class CaseContext {
   /** The measurements recorded so far, in order. */
   metrics(): readonly CaseMetric[] {
     return this.measured;
+  }
+
+  /** Ends the case as not applicable: the rule it checks does not apply to this server (reason reported). */
+  notApplicable(reason: string): never {
+    this.note(`not applicable: ${reason}`);
+    throw new NotApplicableError(reason);
   }
 
   note(text: string): void {

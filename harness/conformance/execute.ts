@@ -1,7 +1,7 @@
 // Runs one case against a started Run and grades it, without any test framework: the vitest registration, the
 // kill matrix and the benchmark all go through here, so a verdict means the same everywhere.
 import { renderTimeline } from '../imap/timeline.js';
-import { BlockedError, ConformanceFailure } from '../must/index.js';
+import { BlockedError, ConformanceFailure, NotApplicableError } from '../must/index.js';
 import { applicability } from './applicability.js';
 import type { CaseDefinition } from './case.js';
 import { CaseContext, type CaseMetric, type Run } from './context.js';
@@ -40,6 +40,7 @@ export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcom
   const metrics = ctx.metrics();
   if (error === undefined) return { verdict: 'passed', timeline, durationMs, metrics };
   const message = (error as Error).message ?? String(error);
+  if (error instanceof NotApplicableError) return { verdict: 'not-applicable', message, timeline, durationMs, metrics };
   if (error instanceof ConformanceFailure) {
     const soft = def.meta.level !== 'MUST' && !run.options.strict;
     const failure = { requirement: error.requirement, expected: error.expected, actual: error.actual };

@@ -68,3 +68,14 @@ export class BlockedError extends Error {
     this.name = 'BlockedError';
   }
 }
+
+/**
+ * Discovered at run time: the rule the case checks does not apply to this server (e.g. HIGHESTMODSEQ rules
+ * without CONDSTORE). Reported as not applicable with the reason, like a feature the profile does not declare.
+ */
+export class NotApplicableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotApplicableError';
+  }
+}

@@ -2,6 +2,7 @@
 // UID" (also for a change by the CPM PF), HIGHESTMODSEQ with CONDSTORE, the session's own changes, NOTIFY NONE,
 // events left out of the set, and the mailbox events (MailboxName, SubscriptionChange, MailboxMetadataChange).
 import { defineCase, type CaseDefinition } from '../../harness/conformance/case.js';
+import type { CaseContext } from '../../harness/conformance/context.js';
 import { hasFlag, itemText, oldName, parseItems, parseList, parseStatus, sameMailbox } from '../../harness/imap/notify.js';
 import { expungeUid, select, storeFlags } from '../../harness/imap/objects.js';
 import type { Untagged } from '../../harness/imap/response-reader.js';
@@ -24,15 +25,13 @@ import {
 
 const FEATURES = ['notify', 'devices:2'] as const;
 
-/** `ENABLE CONDSTORE` when the server has it; false (with a note) when the rule does not apply. */
-async function enableCondstore(s: DeviceSession, note: (t: string) => void): Promise<boolean> {
+/** `ENABLE CONDSTORE`; without CONDSTORE / QRESYNC the HIGHESTMODSEQ rules do not apply (case not applicable). */
+async function enableCondstore(c: CaseContext, s: DeviceSession): Promise<void> {
   if (!advertises(s, 'CONDSTORE') && !advertises(s, 'QRESYNC')) {
-    note('the server advertises neither CONDSTORE nor QRESYNC: HIGHESTMODSEQ is not required, nothing to check');
-    return false;
+    c.notApplicable('the server advertises neither CONDSTORE nor QRESYNC: HIGHESTMODSEQ is not required');
   }
   const r = await s.exec('ENABLE CONDSTORE');
   if (r.status !== 'OK') throw new BlockedError(`ENABLE CONDSTORE was refused: ${r.tagged}`);
-  return true;
 }
 
 const listOf = (name: string, extra: (l: NonNullable<ReturnType<typeof parseList>>) => boolean = () => true) => (u: Untagged) => {
@@ -159,13 +158,13 @@ export const otherMailboxCases: CaseDefinition[] = [
       level: 'MUST',
       features: FEATURES,
       statement: 'With CONDSTORE enabled, the MessageNew STATUS of a non-selected folder includes HIGHESTMODSEQ.',
-      preconditions: ['The server advertises CONDSTORE or QRESYNC (otherwise the rule does not apply and the case only notes it).'],
+      preconditions: ['The server advertises CONDSTORE or QRESYNC (otherwise the rule does not apply: not applicable).'],
       procedure: ['device 1: ENABLE CONDSTORE; NOTIFY SET (MAILBOXES F (MessageNew MessageExpunge))', 'device 2 APPENDs an object to F'],
       passCriteria: 'Device 1 receives * STATUS F with HIGHESTMODSEQ.',
     },
     async (c) => {
       const { user, listener, actor } = await actors(c);
-      if (!(await enableCondstore(listener, (t) => c.note(t)))) return;
+      await enableCondstore(c, listener);
       const watched = await c.folder(actor, user, 'watched');
       await notify(listener, `SET (MAILBOXES ${q(watched)} ${NEW_EXPUNGE})`);
       const since = listener.untagged.mark();
@@ -188,7 +187,7 @@ export const otherMailboxCases: CaseDefinition[] = [
       level: 'MUST',
       features: FEATURES,
       statement: 'With CONDSTORE enabled, a flag change in a watched, non-selected folder arrives as STATUS with a higher HIGHESTMODSEQ and UIDVALIDITY.',
-      preconditions: ['The server advertises CONDSTORE or QRESYNC (otherwise the rule does not apply and the case only notes it).'],
+      preconditions: ['The server advertises CONDSTORE or QRESYNC (otherwise the rule does not apply: not applicable).'],
       procedure: [
         'device 2 stores an object in folder F and reads STATUS F (HIGHESTMODSEQ UIDVALIDITY)',
         'device 1: ENABLE CONDSTORE; NOTIFY SET (MAILBOXES F (MessageNew MessageExpunge FlagChange))',
@@ -198,7 +197,7 @@ export const otherMailboxCases: CaseDefinition[] = [
     },
     async (c) => {
       const { user, listener, actor } = await actors(c);
-      if (!(await enableCondstore(listener, (t) => c.note(t)))) return;
+      await enableCondstore(c, listener);
       const watched = await c.folder(actor, user, 'watched');
       const { uid } = await c.append(actor, watched, sampleObject(c, 1));
       const before = await statusNow(actor, watched, 'UIDVALIDITY HIGHESTMODSEQ');
@@ -416,16 +415,13 @@ export const otherMailboxCases: CaseDefinition[] = [
       level: 'MUST',
       features: FEATURES,
       statement: 'A server with METADATA reports another device\'s SETMETADATA on a watched folder as an unsolicited METADATA response.',
-      preconditions: ['The server advertises METADATA (otherwise the event is optional and the case only notes it).'],
+      preconditions: ['The server advertises METADATA (otherwise the event is optional: not applicable).'],
       procedure: ['device 1: NOTIFY SET (MAILBOXES F (MailboxMetadataChange))', 'device 2: SETMETADATA F (/private/comment "…")'],
       passCriteria: 'NOTIFY SET is accepted and device 1 receives * METADATA F naming the entry.',
     },
     async (c) => {
       const { user, listener, actor } = await actors(c);
-      if (!advertises(listener, 'METADATA')) {
-        c.note('the server does not advertise METADATA: MailboxMetadataChange is optional, nothing to check');
-        return;
-      }
+      if (!advertises(listener, 'METADATA')) c.notApplicable('the server does not advertise METADATA: MailboxMetadataChange is optional');
       const folder = await c.folder(actor, user, 'watched');
       await notify(listener, `SET (MAILBOXES ${q(folder)} (MailboxMetadataChange))`, 'rfc5465.metadata-change');
       const since = listener.untagged.mark();

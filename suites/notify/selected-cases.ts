@@ -194,10 +194,7 @@ export const selectedCases: CaseDefinition[] = [
     },
     async (c) => {
       const { user, listener, actor } = await actors(c);
-      if (!advertises(listener, 'IMAP4rev1')) {
-        c.note('the server does not advertise IMAP4rev1: \\Recent does not exist, nothing to check');
-        return;
-      }
+      if (!advertises(listener, 'IMAP4rev1')) c.notApplicable('the server does not advertise IMAP4rev1: \\Recent does not exist');
       const folder = await c.folder(actor, user, 'conv');
       await select(listener, folder);
       await notify(listener, 'SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge))');
