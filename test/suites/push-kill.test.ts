@@ -72,6 +72,8 @@ function detects(fault: string, id: string): boolean {
       return needsArrival;
     case 'push-duplicate':
       return s.family === 'exactly-one';
+    case 'push-invalid-payload':
+      return s.family === 'schema';
     case 'identity-not-recorded':
       return s.family === 'header' && s.object === 'message' && s.change === 'seen';
     case 'identity-not-recorded:vm':
@@ -125,7 +127,7 @@ test('every switch the suite relies on exists, and the catalog names what it vio
   expect(SWITCHES.map((f) => f.name).sort()).toEqual(
     [
       'delete-identity-not-recorded', 'delete-identity-not-recorded:vm', 'identity-not-recorded', 'identity-not-recorded:vm',
-      'push-delayed', 'push-duplicate', 'push-no-delete', 'push-no-seen', 'push-no-voicemail', 'push-omit-identity', 'push-pf-identity', 'push-wrong-device',
+      'push-delayed', 'push-duplicate', 'push-invalid-payload', 'push-no-delete', 'push-no-seen', 'push-no-voicemail', 'push-omit-identity', 'push-pf-identity', 'push-wrong-device',
     ].sort(),
   );
   // a case may only be made to fail by a switch that violates one of its requirements
@@ -159,8 +161,8 @@ describe.each(TARGETS)('reference store, $name', ({ profile: p, cases }) => {
   });
 });
 
-// No fault switch makes the reference store send a malformed payload; a binding schema the payloads cannot meet
-// shows that the schema cases (and only they) judge the payload against the declared schema.
+// push-invalid-payload breaks the reference payload itself; a binding schema the payloads cannot meet shows in
+// addition that the schema cases (and only they) judge the payload against the schema the profile declares.
 test('a binding schema the payloads do not meet fails exactly the schema cases', { timeout: 60_000 }, async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'push-kill-')), 'strict.schema.json');
   writeFileSync(
