@@ -6,7 +6,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { applicability } from '../conformance/applicability.js';
 import type { CaseMeta } from '../conformance/case.js';
 import { selected } from '../conformance/register.js';
-import type { Profile } from '../profile/index.js';
+import { expectedFailureOf, type Profile } from '../profile/index.js';
 import { htmlPage } from '../report/html.js';
 import { EXIT } from '../report/model.js';
 import { renderTestSpecification, specEntry } from '../report/test-spec.js';
@@ -59,6 +59,7 @@ export function explainCommand(id: string | undefined, args: SelectionArgs): num
   const catalog = loadCatalog();
   const e = specEntry(meta, catalog);
   const a = applicability(meta, profile);
+  const expected = expectedFailureOf(profile.expectedFailures, meta.id);
   const out = [
     `${e.id}  [${e.level}, clause ${e.clause}]`,
     '',
@@ -70,6 +71,7 @@ export function explainCommand(id: string | undefined, args: SelectionArgs): num
     'Applicability:',
     ...e.applicability.map((x) => `  - ${x}`),
     `  for profile "${profile.name}": ${a.applicable ? 'applicable' : `not applicable: ${a.reason}`}`,
+    ...(expected ? [`  expected failure for this profile: ${expected.reason} (evidence ${expected.evidence}${expected.reference ? `; ${expected.reference}` : ''})`] : []),
     '',
     'Preconditions:',
     ...e.preconditions.map((x) => `  - ${x}`),

@@ -4,7 +4,7 @@ import { validateProfileFile } from '../profile/cli-validate.js';
 import { EXIT } from '../report/model.js';
 import { explainCommand, listCommand, specCommand } from './inspect.js';
 import { runCommand } from './run.js';
-import { setCaseCatalog } from './cases.js';
+import { caseCatalog, setCaseCatalog } from './cases.js';
 import type { CaseMeta } from '../conformance/case.js';
 
 export { EXIT };
@@ -19,6 +19,10 @@ Usage:
   cpm-conformance spec [--out DIR]
 
 Without --profile the suite runs against the embedded reference store (fixtures/profiles/reference.json).
+
+A profile may name the target's known deviations ("expectedFailures": "./expected-failures.json"): a listed
+case that fails is an expected failure (reported, does not fail the run); a listed case that passes is an
+unexpected pass and fails the run.
 
 Selection (cases that do not match are not run at all):
   --grep TEXT         cases whose ID or statement contains TEXT
@@ -40,9 +44,11 @@ Run options:
 Exit codes:
   0    every applicable mandatory case passed
   1    a mandatory case failed or was blocked, a case errored, a case was flaky (--repeat),
-       or with --strict any case did not pass
-  2    setup or profile error: invalid profile, unreachable target, bad credentials, no Docker for a
-       container target, a suite file that failed to load
+       a case the profile lists as an expected failure passed (remove its entry),
+       or with --strict any case did not pass (expected failures excepted)
+  2    setup or profile error: invalid profile (or expected-failure list, e.g. an unknown case ID),
+       unreachable target, bad credentials, no Docker for a container target, a suite file that
+       failed to load
   3    vacuous run: no case selected, or every selected case was not applicable to the profile
   130  interrupted (Ctrl-C): the target was stopped, partial reports have "complete": false
 `;
@@ -99,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('cpm-conformance: validate-profile needs a FILE\n');
         return EXIT.SETUP;
       }
-      const r = validateProfileFile(file);
+      const r = validateProfileFile(file, process.env, caseCatalog().map((m) => m.id));
       (r.ok ? process.stdout : process.stderr).write(`${r.message}\n`);
       return r.ok ? EXIT.PASS : r.exitCode;
     }

@@ -4,8 +4,7 @@
 // modules that were in flight from vitest's final state, and the partial reports must still show them.
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { CaseMeta } from '../conformance/case.js';
-import type { Verdict } from '../conformance/execute.js';
-import type { CaseResult } from '../report/model.js';
+import type { CaseResult, CaseVerdict } from '../report/model.js';
 
 export interface ProgressOptions {
   out?: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean };
@@ -20,7 +19,7 @@ export class ProgressReporter implements Reporter {
   private readonly grade: ProgressOptions['grade'];
   private total = 0;
   private done = 0;
-  private readonly counts = { passed: 0, failed: 0, 'n/a': 0, other: 0 };
+  private readonly counts = { passed: 0, failed: 0, 'n/a': 0, 'expected failures': 0, other: 0 };
   private readonly out: NonNullable<ProgressOptions['out']>;
   private readonly tty: boolean;
   private lineOpen = false;
@@ -68,20 +67,23 @@ export class ProgressReporter implements Reporter {
     const graded = this.grade(t);
     if (graded) this.finished.set(t.id, graded);
     this.done++;
-    const verdict = this.verdictOf(t);
+    // The graded verdict knows the profile's expected failures; vitest's own state does not.
+    const verdict = graded?.verdict ?? this.verdictOf(t);
     if (verdict === 'passed' || verdict === 'warning') this.counts.passed++;
     else if (verdict === 'not-applicable') this.counts['n/a']++;
-    else if (verdict === 'failed' || verdict === 'flaky') this.counts.failed++;
+    else if (verdict === 'failed' || verdict === 'flaky' || verdict === 'unexpected-pass') this.counts.failed++;
+    else if (verdict === 'expected-failure') this.counts['expected failures']++;
     else this.counts.other++;
     const width = String(this.total).length;
     const pos = `[${String(this.done).padStart(width)}/${this.total}]`;
     if (this.tty) {
       const c = this.counts;
       const other = c.other ? ` other ${c.other}` : '';
-      this.out.write(`\r\x1b[K${pos} passed ${c.passed} failed ${c.failed} n/a ${c['n/a']}${other}  ${t.meta().cpm!.id}`);
+      const xfail = c['expected failures'] ? ` expected failures ${c['expected failures']}` : '';
+      this.out.write(`\r\x1b[K${pos} passed ${c.passed} failed ${c.failed} n/a ${c['n/a']}${xfail}${other}  ${t.meta().cpm!.id}`);
       this.lineOpen = true;
     } else {
-      this.out.write(`${pos} ${verdict.padEnd(14)} ${t.meta().cpm!.id}\n`);
+      this.out.write(`${pos} ${verdict.padEnd(16)} ${t.meta().cpm!.id}\n`);
     }
   }
 
@@ -100,7 +102,7 @@ export class ProgressReporter implements Reporter {
     this.lineOpen = false;
   }
 
-  private verdictOf(t: TestCase): Verdict | 'flaky' | 'not-run' {
+  private verdictOf(t: TestCase): CaseVerdict {
     const attempts = t.meta().cpmAttempts ?? [];
     const verdicts = new Set(attempts.map((a) => a.verdict));
     if (verdicts.size > 1) return 'flaky';

@@ -10,9 +10,11 @@ import { createVitest, version as vitestVersion, type TestModule, type Vitest } 
 import pkg from '../../package.json' with { type: 'json' };
 import type { CaseMeta } from '../conformance/case.js';
 import { selected } from '../conformance/register.js';
-import { loadProfile, ProfileError, formatProblem, describeProfile, redact, secretsOf, type Profile } from '../profile/index.js';
+import { loadProfile, ProfileError, formatProblem, describeProfile, redact, secretsOf, unknownExpectedCases, type Profile } from '../profile/index.js';
 import { generateAllureReport } from '../report/allure.js';
 import { cleanReports } from '../report/clean.js';
+import { markAllureResults, markJunitFile } from '../report/expectation-marks.js';
+import { applyExpectation, applyExpectations } from '../report/expectations.js';
 import { htmlPage } from '../report/html.js';
 import { countVerdicts, decide, EXIT, latencySummary, type RunReport, type Selection, type TargetDetails } from '../report/model.js';
 import { renderRunJson, runReportProblems } from '../report/run-json.js';
@@ -45,15 +47,20 @@ export interface RunArgs extends SelectionArgs {
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SUITE_CONFIG = fileURLToPath(new URL('../../vitest.suite.config.ts', import.meta.url));
 
+/** The profile, or a SetupFailure (exit 2) listing every problem, including expected failures of cases the suite lacks. */
 export function loadOrExplain(path: string | undefined): Profile {
+  const invalid = (problems: readonly Parameters<typeof formatProblem>[0][]): SetupFailure =>
+    new SetupFailure(`profile ${path ?? '(reference)'} is invalid:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+  let profile: Profile;
   try {
-    return loadProfile(path);
+    profile = loadProfile(path);
   } catch (err) {
-    if (err instanceof ProfileError) {
-      throw new SetupFailure(`profile ${path ?? '(reference)'} is invalid:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
-    }
+    if (err instanceof ProfileError) throw invalid(err.problems);
     throw err;
   }
+  const unknown = unknownExpectedCases(profile.expectedFailures, caseCatalog().map((m) => m.id));
+  if (unknown.length > 0) throw invalid(unknown);
+  return profile;
 }
 
 /** The environment registerCases() and runOptionsFromEnv() read in the vitest workers. */
@@ -144,6 +151,9 @@ async function writeReports(dir: string, report: RunReport, profile: Profile, ca
   const secrets = secretsOf(profile);
   const files: string[] = [];
   const problems = runReportProblems(report);
+  // vitest's reporters saw pass/fail only: expected failures and unexpected passes are marked in their files.
+  markJunitFile(join(dir, 'junit.xml'), report.cases);
+  markAllureResults(join(dir, 'allure-results'), report.cases);
   const put = (name: string, text: string): void => {
     const path = join(dir, name);
     writeFileSync(path, redact(text, secrets));
@@ -168,9 +178,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const reportsDir = resolve(args.reports);
   const catalog = loadCatalog();
   const rerun = (meta: CaseMeta): string => rerunCommand(meta, args);
-  const progress = new ProgressReporter({ grade: (t) => gradeCase(t, catalog, rerun) });
+  let profile: Profile | undefined;
+  const grade = (t: Parameters<typeof gradeCase>[0]) => {
+    const r = gradeCase(t, catalog, rerun);
+    return r && applyExpectation(r, profile?.expectedFailures);
+  };
+  const progress = new ProgressReporter({ grade });
   const { state: interrupt, release } = trapInterrupt(progress);
-  let profile: Profile;
   let target: TargetDetails;
   try {
     profile = loadOrExplain(args.profile);
@@ -224,17 +238,25 @@ export async function runCommand(args: RunArgs): Promise<number> {
 
   // Selected cases the run did not reach count only when it stopped early; a vacuous selection stays vacuous.
   const expected = interrupt.requested || args.bail ? caseCatalog().filter((m) => selected(m, selectionEnv(args))) : [];
-  const cases = progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun));
+  const cases = applyExpectations(progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun)), profile.expectedFailures);
   const errors = [...moduleErrors(modules), ...unhandled.map((e) => `unhandled error: ${e}`)];
   const stoppedEarly = cases.some((c) => c.verdict === 'not-run');
   const { outcome, exitCode } = decide(cases, { strict: args.strict, errors, interrupted: interrupt.requested });
   const described = describeProfile(profile);
   const report: RunReport = {
     $schema: 'https://cpm-conformance.example.invalid/schemas/run.schema.json',
-    format: 1,
+    format: 2,
     suite: { name: 'cpm-conformance', version: pkg.version, node: process.version, vitest: vitestVersion },
     specification: { title: catalog.document.title, version: catalog.document.version, sourceSha256: catalog.document.sourceSha256 },
-    profile: { name: described.name, description: described.description, source: described.source, sha256: described.sha256 },
+    profile: {
+      name: described.name,
+      description: described.description,
+      source: described.source,
+      sha256: described.sha256,
+      expectedFailures: profile.expectedFailures
+        ? { file: profile.expectedFailures.file, sha256: profile.expectedFailures.sha256, entries: profile.expectedFailures.entries.length }
+        : null,
+    },
     target,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

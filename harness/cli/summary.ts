@@ -12,11 +12,15 @@ const COLUMNS: readonly [CaseVerdict, string][] = [
   ['error', 'error'],
   ['flaky', 'flaky'],
   ['not-run', 'not run'],
+  ['expected-failure', 'expected failures'],
+  ['unexpected-pass', 'unexpected passes'],
 ];
 
+/** Columns shown only when some case has that verdict (--repeat, --bail, Ctrl-C, an expected-failure list). */
+const OCCASIONAL: readonly CaseVerdict[] = ['flaky', 'not-run', 'expected-failure', 'unexpected-pass'];
+
 export function clauseTable(cases: readonly CaseResult[]): string {
-  // flaky / not run only appear when they happened (--repeat, --bail, Ctrl-C).
-  const cols = COLUMNS.filter(([v]) => !['flaky', 'not-run'].includes(v) || cases.some((c) => c.verdict === v));
+  const cols = COLUMNS.filter(([v]) => !OCCASIONAL.includes(v) || cases.some((c) => c.verdict === v));
   const w = 8;
   const row = (label: string, of: readonly CaseResult[]): string =>
     `${label.padEnd(w)}${cols.map(([v, title]) => String(of.filter((c) => c.verdict === v).length).padStart(title.length + 2)).join('')}`;
@@ -62,11 +66,31 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
   if (p) out.push('', `PUSH latency: ${p.count} notification(s), p50 ${p.p50} ms, p95 ${p.p95} ms, max ${p.max} ms`);
   const shown = report.cases.filter((c) => failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error');
   for (const c of shown) out.push('', describeFailure(c, catalog));
+  const known = report.cases.filter((c) => c.verdict === 'expected-failure');
+  if (known.length > 0) {
+    out.push('', `known deviations (expected failures listed by the profile; still failures of the target): ${known.length}`);
+    for (const c of known) {
+      out.push(`  ≈ ${c.id} [${c.level}] ${c.failure ? `breaks ${c.failure.requirement}: ` : ''}${c.expectation?.reason ?? ''} (${c.expectation?.evidence ?? ''})`);
+    }
+  }
+  const undecided = report.cases.filter((c) => c.expectation?.status === 'undecided');
+  if (undecided.length > 0) {
+    out.push('', 'listed as expected failures, neither met nor contradicted:');
+    for (const c of undecided) out.push(`  ? ${c.id}: ${c.verdict}`);
+  }
   if (report.errors.length > 0) out.push('', 'setup errors:', ...report.errors.map((e) => indent(e, '  ')));
   if (files.length > 0) out.push('', 'reports:', ...files.map((f) => `  ${f}`));
+  const onlyUnexpected = report.cases.filter((c) => failsRun(c, report.strict)).every((c) => c.verdict === 'unexpected-pass');
   const verdictLine: Record<RunReport['outcome'], string> = {
-    passed: 'every applicable mandatory case passed',
-    failed: report.strict ? 'a case did not pass (strict)' : 'a mandatory case failed',
+    passed:
+      known.length > 0
+        ? `every applicable mandatory case passed except ${known.length} known deviation(s) the profile lists as expected failures`
+        : 'every applicable mandatory case passed',
+    failed: onlyUnexpected
+      ? 'a case listed as an expected failure passed: remove its entry from the expected-failure list'
+      : report.strict
+        ? 'a case did not pass (strict)'
+        : 'a mandatory case failed',
     'setup-error': 'setup error',
     vacuous: report.cases.length === 0 ? 'vacuous run: no case was selected' : 'vacuous run: every selected case was not applicable to the profile',
     interrupted: 'interrupted: partial results',

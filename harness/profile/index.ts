@@ -18,3 +18,11 @@ export {
 export { secretsOf, redact, credentialSecret, SECRET_MASK } from './secrets.js';
 export { describeProfile, describeTarget, type ProfileDescription } from './describe.js';
 export { isLoopbackHost } from './loopback.js';
+export {
+  readExpectedFailures,
+  unknownExpectedCases,
+  expectedFailureOf,
+  EXPECTED_FAILURES_SCHEMA_PATH,
+  type ExpectedFailure,
+  type ExpectedFailures,
+} from './expected-failures.js';

@@ -11,6 +11,7 @@ import schema from '../../fixtures/profiles/profile.schema.json' with { type: 'j
 import { FAULTS } from '../../reference-store/index.js';
 import { DEFAULT_PUSH_POINTERS, DEFAULT_PUSH_SCHEMA_PATH, type PushPointers } from '../push/binding.js';
 import { substituteEnv } from './env.js';
+import { readExpectedFailures } from './expected-failures.js';
 import { JsonSyntaxError, parseJsonWithPositions, type SourcePosition } from './json-source.js';
 import { isLoopbackHost, LOOPBACK_HINT } from './loopback.js';
 import { locate, ProfileError, type ProfileProblem } from './problems.js';
@@ -100,11 +101,14 @@ export function validateProfile(json: unknown, source: string, options: Validate
 
   const secretPaths = secretPathsOf(doc, substituted.substitutions);
   const normalized = normalize(raw);
-  const sha256 = hashProfile(normalized, secretPaths);
-  const fileProblems: ProfileProblem[] = [];
+  const expected = raw.expectedFailures === undefined ? undefined : readExpectedFailures(raw.expectedFailures, baseDir);
+  // The known deviations are part of what the profile declares: the hash covers the entries (not the file's bytes).
+  const declared = expected?.list ? { ...normalized, expectedFailures: { file: raw.expectedFailures, entries: expected.list.entries } } : normalized;
+  const sha256 = hashProfile(declared, secretPaths);
+  const fileProblems: ProfileProblem[] = [...(expected?.problems ?? [])];
   const resolved = resolvePaths(normalized, baseDir, fileProblems);
   if (fileProblems.length > 0) fail(fileProblems);
-  return { ...resolved, source, sha256, secretPaths };
+  return { ...resolved, ...(expected?.list ? { expectedFailures: expected.list } : {}), source, sha256, secretPaths };
 }
 
 // ---- the validated JSON shape (schema guarantees types; optional fields may be absent) ----
@@ -142,6 +146,7 @@ interface RawProfile {
     timeoutMs?: number;
   };
   timeouts?: Partial<Timeouts>;
+  expectedFailures?: string;
 }
 
 /** Checks the schema cannot express. */

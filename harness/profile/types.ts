@@ -1,6 +1,7 @@
 // The loaded target profile, defaults applied. The JSON shape is fixtures/profiles/profile.schema.json;
 // fixtures/profiles/README.md explains every field.
 import type { PushBinding } from '../push/binding.js';
+import type { ExpectedFailures } from './expected-failures.js';
 
 export type TlsMode = 'none' | 'starttls' | 'implicit';
 export type IdentityBinding = 'header' | 'none';
@@ -128,6 +129,8 @@ export interface Profile {
   features: Features;
   push: PushSettings;
   timeouts: Timeouts;
+  /** Known deviations of the target (the file named by "expectedFailures"); absent when the profile names none. */
+  expectedFailures?: ExpectedFailures;
   /** Where the profile came from (file path, or a label given to validateProfile). */
   source: string;
   /** SHA-256 (hex) of the profile with defaults applied and secrets excluded: stable across password changes. */

@@ -7,11 +7,36 @@ import type { Clause } from '../spec/catalog.js';
 
 /**
  * A case's verdict in a run. Besides the verdicts of one execution: `flaky` (repeated, both passed and did not
- * pass) and `not-run` (selected, but the run stopped first: --bail or Ctrl-C).
+ * pass), `not-run` (selected, but the run stopped first: --bail or Ctrl-C), and for a case the profile lists as
+ * a known deviation (expectations.ts): `expected-failure` (it failed, as listed) and `unexpected-pass` (it passed:
+ * the list is out of date).
  */
-export type CaseVerdict = Verdict | 'flaky' | 'not-run';
+export type CaseVerdict = Verdict | 'flaky' | 'not-run' | 'expected-failure' | 'unexpected-pass';
 
-export const VERDICTS: readonly CaseVerdict[] = ['passed', 'failed', 'warning', 'not-applicable', 'blocked', 'error', 'flaky', 'not-run'];
+export const VERDICTS: readonly CaseVerdict[] = [
+  'passed',
+  'failed',
+  'warning',
+  'not-applicable',
+  'blocked',
+  'error',
+  'flaky',
+  'not-run',
+  'expected-failure',
+  'unexpected-pass',
+];
+
+/** How a case listed as a known deviation came out (CaseResult.expectation). */
+export interface CaseExpectation {
+  /** The entry of the profile's expected-failure list. */
+  reason: string;
+  evidence: string;
+  reference?: string;
+  /** The verdict before the expectation was applied. */
+  observed: CaseVerdict;
+  /** met: it failed as listed; contradicted: it passed; undecided: not applicable, blocked, errored, flaky or not run. */
+  status: 'met' | 'contradicted' | 'undecided';
+}
 
 export interface AttemptResult {
   verdict: Verdict;
@@ -42,6 +67,8 @@ export interface CaseResult {
   pushLatencyMs: number[];
   /** The command that reruns just this case. */
   rerun: string;
+  /** Present when the profile lists the case as an expected failure. */
+  expectation?: CaseExpectation;
 }
 
 export interface LatencySummary {
@@ -73,11 +100,18 @@ export type RunOutcome = 'passed' | 'failed' | 'setup-error' | 'vacuous' | 'inte
 
 export interface RunReport {
   $schema: string;
-  /** Version of this report format (fixtures/report/run.schema.json). */
-  format: 1;
+  /** Version of this report format (fixtures/report/run.schema.json); 2 added the expected-failure verdicts. */
+  format: 2;
   suite: { name: string; version: string; node: string; vitest: string };
   specification: { title: string; version: string | null; sourceSha256: string };
-  profile: { name: string; description: string; source: string; sha256: string };
+  profile: {
+    name: string;
+    description: string;
+    source: string;
+    sha256: string;
+    /** The profile's known deviations: the file, its SHA-256 and how many cases it lists; null when it names none. */
+    expectedFailures: { file: string; sha256: string; entries: number } | null;
+  };
   target: TargetDetails;
   startedAt: string;
   finishedAt: string;
@@ -98,16 +132,22 @@ export interface RunReport {
 
 export const EXIT = { PASS: 0, FAILED: 1, SETUP: 2, VACUOUS: 3, INTERRUPTED: 130 } as const;
 
-/** Whether the case's verdict fails the run: any non-pass of a MUST case, errors and flaky cases always, anything but a pass under --strict. */
+/**
+ * Whether the case's verdict fails the run: any non-pass of a MUST case, errors, flaky cases and unexpected passes
+ * always, anything but a pass under --strict. An expected failure never does, under --strict neither: the profile
+ * lists it in advance, and the reports still show it as a deviation.
+ */
 export function failsRun(c: Pick<CaseResult, 'verdict' | 'level'>, strict: boolean): boolean {
   switch (c.verdict) {
     case 'passed':
     case 'not-applicable':
     case 'not-run':
+    case 'expected-failure':
       return false;
     case 'error':
     case 'flaky':
     case 'failed':
+    case 'unexpected-pass':
       return true;
     case 'warning':
       return strict;

@@ -43,33 +43,61 @@ export function checkDeclaredFeatures(profile: Profile, capabilities: readonly s
   return rows;
 }
 
-export type StatementVerdict = 'conformant' | 'not conformant' | 'no verdict';
+/**
+ * `conformant except for known deviations`: everything passed but the cases the profile lists as expected
+ * failures, which failed as listed. Those are still failures of the target; the verdict says how many.
+ */
+export type StatementVerdict = 'conformant' | 'conformant except for known deviations' | 'not conformant' | 'no verdict';
 
-export function statementVerdict(report: RunReport, checks: readonly FeatureCheck[]): { verdict: StatementVerdict; reasons: string[] } {
+const list = (ids: readonly string[]): string => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`;
+
+export function statementVerdict(report: RunReport, checks: readonly FeatureCheck[]): { verdict: StatementVerdict; reasons: string[]; deviations: number } {
   const reasons: string[] = [];
+  const deviations = report.cases.filter((c) => c.verdict === 'expected-failure').length;
   if (report.outcome === 'setup-error') reasons.push('the run could not be set up');
   if (report.outcome === 'vacuous') reasons.push('no applicable case ran');
   if (!report.complete) reasons.push('the run was incomplete (interrupted or stopped at the first failure)');
-  if (reasons.length > 0) return { verdict: 'no verdict', reasons };
-  const failing = report.cases.filter((c) => failsRun(c, report.strict));
-  if (failing.length > 0) reasons.push(`${failing.length} case(s) did not pass: ${failing.slice(0, 10).map((c) => c.id).join(', ')}${failing.length > 10 ? ', …' : ''}`);
+  if (reasons.length > 0) return { verdict: 'no verdict', reasons, deviations };
+  const failing = report.cases.filter((c) => failsRun(c, report.strict) && c.verdict !== 'unexpected-pass');
+  if (failing.length > 0) reasons.push(`${failing.length} case(s) did not pass: ${list(failing.map((c) => c.id))}`);
   const findings = checks.filter((c) => c.finding);
   for (const f of findings) reasons.push(`declared but not advertised: ${f.declaration} (${f.capability.join(' or ')})`);
-  if (reasons.length > 0) return { verdict: 'not conformant', reasons };
-  return { verdict: 'conformant', reasons: [] };
+  if (deviations > 0 && reasons.length > 0) reasons.push(`and ${deviations} known deviation(s) the profile lists as expected failures`);
+  if (reasons.length > 0) return { verdict: 'not conformant', reasons, deviations };
+  // The profile's list contradicts the target: what it declares cannot be certified until the list is corrected.
+  const unexpected = report.cases.filter((c) => c.verdict === 'unexpected-pass');
+  if (unexpected.length > 0) {
+    reasons.push(
+      `${unexpected.length} case(s) the profile lists as expected failures passed (${list(unexpected.map((c) => c.id))}): ` +
+        'the expected-failure list is out of date; remove those entries and run again',
+    );
+    return { verdict: 'no verdict', reasons, deviations };
+  }
+  if (deviations > 0) {
+    reasons.push(
+      `${deviations} case(s) failed as the profile's expected-failure list says: known deviations are failures of the target, listed in advance, and the target is not fully conformant until they are fixed`,
+    );
+    return { verdict: 'conformant except for known deviations', reasons, deviations };
+  }
+  return { verdict: 'conformant', reasons: [], deviations };
 }
 
-const COLUMNS: readonly CaseVerdict[] = ['passed', 'failed', 'warning', 'not-applicable', 'blocked', 'error', 'flaky', 'not-run'];
+function verdictText(verdict: StatementVerdict, deviations: number): string {
+  return verdict === 'conformant except for known deviations' ? `conformant except for ${deviations} known deviation${deviations === 1 ? '' : 's'}` : verdict;
+}
+
+const COLUMNS: readonly CaseVerdict[] = ['passed', 'failed', 'warning', 'not-applicable', 'blocked', 'error', 'flaky', 'not-run', 'expected-failure', 'unexpected-pass'];
 
 export function renderStatement(report: RunReport, profile: Profile): string {
   const checks = checkDeclaredFeatures(profile, report.target.capabilities);
-  const { verdict, reasons } = statementVerdict(report, checks);
+  const { verdict, reasons, deviations } = statementVerdict(report, checks);
+  const ef = report.profile.expectedFailures;
   const f = profile.features;
   const t = report.target;
   const lines = [
     '# Conformance statement',
     '',
-    `**Verdict: ${verdict}**${verdict === 'no verdict' ? '' : ' for the features the profile declares'}${report.strict ? ' (strict: SHOULD-level failures count)' : ''}.`,
+    `**Verdict: ${verdictText(verdict, deviations)}**${verdict === 'no verdict' ? '' : ' for the features the profile declares'}${report.strict ? ' (strict: SHOULD-level failures count)' : ''}.`,
     '',
     ...reasons.map((r) => `- ${r}`),
     ...(reasons.length ? [''] : []),
@@ -84,6 +112,7 @@ export function renderStatement(report: RunReport, profile: Profile): string {
     `| CAPABILITY | ${t.capabilities.length ? t.capabilities.map((c) => `\`${c}\``).join(' ') : '—'} |`,
     `| profile | \`${report.profile.name}\` — ${mdCell(report.profile.description)} |`,
     `| profile sha256 (secrets excluded) | \`${report.profile.sha256}\` |`,
+    `| expected failures | ${ef ? `${ef.entries} case(s) in \`${mdCell(ef.file)}\` (sha256 \`${ef.sha256.slice(0, 16)}…\`)` : 'none declared'} |`,
     `| date | ${report.startedAt} – ${report.finishedAt} |`,
     `| suite | cpm-conformance ${report.suite.version} (Node ${report.suite.node}, vitest ${report.suite.vitest}) |`,
     `| specification | ${mdCell(report.specification.title)}${report.specification.version ? ` ${report.specification.version}` : ''} (source sha256 \`${report.specification.sourceSha256.slice(0, 16)}…\`) |`,
@@ -113,6 +142,29 @@ export function renderStatement(report: RunReport, profile: Profile): string {
   for (const clause of [...clauses, 'total']) {
     const of = clause === 'total' ? report.cases : report.cases.filter((c) => c.clause === clause);
     lines.push(`| ${clause === 'total' ? '**total**' : clause} | ${COLUMNS.map((v) => of.filter((c) => c.verdict === v).length).join(' | ')} |`);
+  }
+  const known = report.cases.filter((c) => c.verdict === 'expected-failure');
+  if (known.length > 0) {
+    lines.push(
+      '',
+      '## Known deviations',
+      '',
+      'Cases the target fails as its profile\'s expected-failure list says. They do not fail the run; they are deviations from the specification all the same.',
+      '',
+      '| case | level | requirement | reason (from the profile) | evidence | reference |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const c of known) {
+      const e = c.expectation;
+      lines.push(
+        `| \`${c.id}\` | ${c.level} | ${c.failure ? `\`${c.failure.requirement}\`` : c.requirements.map((r) => `\`${r}\``).join(', ')} | ${mdCell(e?.reason ?? '')} | ${mdCell(e?.evidence ?? '')} | ${mdCell(e?.reference ?? '—')} |`,
+      );
+    }
+  }
+  const undecided = report.cases.filter((c) => c.expectation?.status === 'undecided');
+  if (undecided.length > 0) {
+    lines.push('', 'Listed as expected failures but neither failed nor passed in this run (the expectation was not tested):', '');
+    for (const c of undecided) lines.push(`- \`${c.id}\`: ${c.verdict}`);
   }
   const failing = report.cases.filter((c) => failsRun(c, report.strict));
   if (failing.length > 0) {

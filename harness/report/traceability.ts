@@ -10,6 +10,8 @@ export type RequirementStatus =
   | 'passed'
   | 'warning'
   | 'failed'
+  /** Not met, as the profile's expected-failure list says: a deviation listed in advance. */
+  | 'known-deviation'
   | 'not-applicable'
   | 'not-run'
   | 'not-selected'
@@ -38,8 +40,10 @@ function statusOf(req: Requirement, caseIds: readonly string[], results: readonl
   if (caseIds.length === 0) return 'uncovered';
   if (results.length === 0) return 'not-selected';
   if (results.some((r) => BAD.includes(r.verdict))) return 'failed';
+  if (results.some((r) => r.verdict === 'expected-failure')) return 'known-deviation';
   if (results.some((r) => r.verdict === 'warning')) return 'warning';
-  if (results.some((r) => r.verdict === 'passed')) return 'passed';
+  // An unexpected pass is a pass of the requirement (it fails the run because the profile's list is out of date).
+  if (results.some((r) => r.verdict === 'passed' || r.verdict === 'unexpected-pass')) return 'passed';
   if (results.every((r) => r.verdict === 'not-applicable')) return 'not-applicable';
   return 'not-run';
 }
@@ -74,9 +78,9 @@ export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMe
       `Run of ${report.startedAt} against ${report.target.description} (profile \`${report.profile.name}\`, sha256 \`${report.profile.sha256.slice(0, 16)}…\`), ` +
       `suite ${report.suite.version}${report.complete ? '' : ' — **incomplete run**'}.`,
     '',
-    '| requirements | passed | warning | failed | not applicable | not selected / not run | uncovered | deprecated |',
-    '|---|---|---|---|---|---|---|---|',
-    `| ${traces.length} | ${count('passed')} | ${count('warning')} | ${count('failed')} | ${count('not-applicable')} | ${count('not-selected') + count('not-run')} | ${count('uncovered')} | ${count('deprecated')} |`,
+    '| requirements | passed | warning | failed | known deviation | not applicable | not selected / not run | uncovered | deprecated |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| ${traces.length} | ${count('passed')} | ${count('warning')} | ${count('failed')} | ${count('known-deviation')} | ${count('not-applicable')} | ${count('not-selected') + count('not-run')} | ${count('uncovered')} | ${count('deprecated')} |`,
     '',
     '## Requirements no case checks (uncovered)',
     '',
@@ -96,6 +100,17 @@ export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMe
   else {
     lines.push('| requirement | clause | why (first case) |', '|---|---|---|');
     for (const t of na) lines.push(`| \`${t.requirement.id}\` | ${t.requirement.clause} | ${mdCell(t.results[0]?.message ?? '')} |`);
+  }
+
+  lines.push('', '## Known deviations (expected failures the profile lists)', '');
+  const known = report.cases.filter((c) => c.verdict === 'expected-failure');
+  if (known.length === 0) lines.push(report.profile.expectedFailures ? 'None failed as listed.' : 'The profile lists none.');
+  else {
+    lines.push('A known deviation is a failure the profile declared in advance: the requirement is not met by this target.', '');
+    lines.push('| requirement | case | reason (from the profile) | evidence |', '|---|---|---|---|');
+    for (const c of known) {
+      lines.push(`| ${c.failure ? `\`${c.failure.requirement}\`` : c.requirements.map((r) => `\`${r}\``).join(', ')} | \`${c.id}\` | ${mdCell(c.expectation?.reason ?? '')} | ${mdCell(c.expectation?.evidence ?? '')} |`);
+    }
   }
 
   lines.push('', '## Requirement → cases → verdicts', '');
