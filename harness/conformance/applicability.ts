@@ -21,6 +21,8 @@ function missing(feature: Feature, p: Profile): string | undefined {
       return f.voicemail ? undefined : 'the profile does not declare Voicemail Objects (features.voicemail)';
     case 'metadata':
       return undefined;
+    case 'audit':
+      return f.folders.audit.length > 0 ? undefined : 'the profile names no folder to audit (features.folders.audit)';
     case 'identity-header':
       return f.identityBinding === 'header'
         ? undefined

@@ -8,6 +8,7 @@ import type { CaseContext } from './context.js';
 /** What a case needs the profile to declare before it is applicable. */
 export type Feature =
   | 'notify'
+  | 'audit'
   | 'push'
   | 'voicemail'
   | 'metadata'

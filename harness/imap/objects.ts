@@ -46,3 +46,16 @@ export async function searchHeader(s: DeviceSession, folder: string, name: strin
   const r = await s.run(`UID SEARCH HEADER ${name}`, (c) => c.search({ header: { [name]: value } }, { uid: true }));
   return Array.isArray(r) ? r : [];
 }
+
+/** Every object of a folder (EXAMINE, read-only; BODY.PEEK[]), at most `limit`, in UID order. */
+export async function fetchAllSources(s: DeviceSession, folder: string, limit: number): Promise<{ uid: number; source: Buffer }[]> {
+  await s.run(`EXAMINE ${folder}`, (c) => c.mailboxOpen(folder, { readOnly: true }));
+  const out: { uid: number; source: Buffer }[] = [];
+  await s.run(`UID FETCH 1:* BODY.PEEK[] in ${folder}`, async (c) => {
+    for await (const m of c.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+      if (m.source) out.push({ uid: m.uid, source: m.source });
+      if (out.length >= limit) break;
+    }
+  });
+  return out;
+}
