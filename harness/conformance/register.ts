@@ -96,6 +96,14 @@ export function selected(meta: CaseMeta, env: NodeJS.ProcessEnv = process.env): 
   return true;
 }
 
+/** A public link for a requirement whose source is an RFC section (the CR itself has no public address). */
+function requirementLink(id: string): { url: string; name: string } | undefined {
+  const r = loadCatalog().find(id);
+  const m = r ? /^RFC (\d+)(?: §([\d.]+))?/.exec(r.source) : null;
+  if (!m) return undefined;
+  return { url: `https://www.rfc-editor.org/rfc/rfc${m[1]}${m[2] ? `#section-${m[2]}` : ''}`, name: `${id}: RFC ${m[1]}${m[2] ? ` §${m[2]}` : ''}` };
+}
+
 export function registerCases(title: string, allCases: readonly CaseDefinition[]): void {
   const cases = allCases.filter((c) => selected(c.meta));
   if (cases.length === 0) {
@@ -126,7 +134,11 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         await allure.feature(meta.requirements[0] ?? meta.clause);
         await allure.story(meta.id);
         await allure.severity(SEVERITY[meta.level]);
-        for (const r of meta.requirements) await allure.label('requirement', r);
+        for (const r of meta.requirements) {
+          await allure.label('requirement', r);
+          const link = requirementLink(r);
+          if (link) await allure.link(link.url, link.name, 'requirement');
+        }
         for (const a of meta.interpretations ?? []) await allure.label('interpretation', a);
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
