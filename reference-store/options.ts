@@ -5,6 +5,8 @@ export interface DeviceConfig {
   id: string;
   /** Password for the per-device login `user#<id>`; the user's password is accepted as well. */
   password?: string;
+  /** OAuth 2.0 bearer token issued to this device (AUTHENTICATE OAUTHBEARER / XOAUTH2). */
+  token?: string;
 }
 
 export interface UserConfig {

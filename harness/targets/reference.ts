@@ -1,5 +1,6 @@
 // The embedded reference store as a target: started in-process on a free loopback port from the profile's
 // accounts and features, through the store's public entry point only.
+import { randomBytes } from 'node:crypto';
 import { startReferenceStore, type ReferenceStoreOptions } from '../../reference-store/index.js';
 import type { Credentials, Profile } from '../profile/types.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
@@ -8,7 +9,13 @@ const LOG_LINES_KEPT = 2000;
 
 function passwordOf(c: Credentials, what: string): string {
   if ('password' in c) return c.password;
-  throw new TargetSetupError(`${what}: the reference store authenticates with passwords only (AUTH=PLAIN / LOGIN)`);
+  throw new TargetSetupError(`${what}: the reference store authenticates this account with a password only`);
+}
+
+/** A device authenticates with a password (LOGIN / AUTH=PLAIN) or a bearer token (OAUTHBEARER / XOAUTH2). */
+function deviceSecret(c: Credentials): { password: string } | { token: string } {
+  if ('password' in c) return { password: c.password };
+  return { token: 'oauthBearer' in c ? c.oauthBearer : c.xoauth2 };
 }
 
 export function referenceStoreOptions(profile: Profile, pushUrl: string, faults: readonly string[]): ReferenceStoreOptions {
@@ -18,12 +25,17 @@ export function referenceStoreOptions(profile: Profile, pushUrl: string, faults:
   return {
     host: target?.host ?? '127.0.0.1',
     port: target?.port ?? 0,
-    users: profile.accounts.users.map((u) => ({
-      name: u.name,
-      // A plain user-name login (IMAP ID announce) uses the first such device's password.
-      password: passwordOf((u.devices.find((d) => d.announce !== 'login') ?? u.devices[0]!).credentials, `user ${u.name}`),
-      devices: u.devices.map((d) => ({ id: d.id, password: passwordOf(d.credentials, `device ${d.id}`) })),
-    })),
+    users: profile.accounts.users.map((u) => {
+      // A plain user-name login (IMAP ID announce) uses the first such device's password; a user whose devices
+      // all hold tokens gets a password nobody knows.
+      const byPassword = u.devices.filter((d) => 'password' in d.credentials);
+      const plain = byPassword.find((d) => d.announce !== 'login') ?? byPassword[0];
+      return {
+        name: u.name,
+        password: plain ? passwordOf(plain.credentials, `user ${u.name}`) : randomBytes(18).toString('base64url'),
+        devices: u.devices.map((d) => ({ id: d.id, ...deviceSecret(d.credentials) })),
+      };
+    }),
     ...(profile.accounts.pf ? { pf: { name: profile.accounts.pf.login, password: passwordOf(profile.accounts.pf.credentials, 'PF account') } } : {}),
     identityBinding: target?.identityBinding ?? f.identityBinding,
     pfPath: pfPath === 'none' ? [] : [pfPath],

@@ -47,6 +47,24 @@ export class Accounts {
     return this.users.get(user)?.devices.map((d) => d.id) ?? [];
   }
 
+  /**
+   * AUTHENTICATE OAUTHBEARER / XOAUTH2 with a bearer token issued to a device: `user#<device>` names the device
+   * (its token must match); a plain `user` is accepted with the token of any of its devices, the device then
+   * still to be learnt from the IMAP ID. Returns null on any failure.
+   */
+  authenticateToken(authcid: string, token: string): Principal | null {
+    if (token === '') return null;
+    const hash = authcid.indexOf('#');
+    const user = this.users.get(hash > 0 ? authcid.slice(0, hash) : authcid);
+    if (!user) return null;
+    if (hash > 0) {
+      if (!this.opts.deviceLearning.has('login')) return null;
+      const device = user.devices.find((d) => deviceKey(d.id) === deviceKey(authcid.slice(hash + 1)));
+      return device?.token !== undefined && same(token, device.token) ? { user: user.name, device: device.id, pf: null } : null;
+    }
+    return user.devices.some((d) => d.token !== undefined && same(token, d.token)) ? { user: user.name, device: null, pf: null } : null;
+  }
+
   /** LOGIN / AUTHENTICATE PLAIN. Returns null on any failure (no detail leaks to the client). */
   authenticate(authcid: string, password: string, authzid = ''): Principal | null {
     const pf = this.opts.pf;

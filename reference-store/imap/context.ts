@@ -16,6 +16,6 @@ export interface ServerContext {
 }
 
 export function capabilityList(notify: boolean): string[] {
-  return ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'AUTH=PLAIN', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE',
+  return ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'AUTH=PLAIN', 'AUTH=OAUTHBEARER', 'AUTH=XOAUTH2', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UIDPLUS', 'MOVE',
     'CONDSTORE', ...(notify ? ['NOTIFY'] : []), 'METADATA', 'UNSELECT'];
 }

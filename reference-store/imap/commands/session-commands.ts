@@ -1,5 +1,5 @@
 // Commands valid in any state or before login: CAPABILITY, NOOP, LOGOUT, ID (RFC 2971), LOGIN,
-// AUTHENTICATE PLAIN (RFC 4616, RFC 4959 SASL-IR), and after login: ENABLE (RFC 5161), NAMESPACE
+// AUTHENTICATE PLAIN (RFC 4616, RFC 4959 SASL-IR), OAUTHBEARER (RFC 7628) and XOAUTH2, and after login: ENABLE (RFC 5161), NAMESPACE
 // (RFC 2342), IDLE (RFC 2177). ID's `+sip.instance` is how the store learns a device (A-2).
 import { ParseError, astring, isNil, type Token } from '../parser.js';
 import { raw } from '../encode.js';
@@ -79,14 +79,34 @@ function finishPlain(s: Session, tag: string, b64: string): void {
   loggedIn(s, tag, p);
 }
 
+/**
+ * OAUTHBEARER (RFC 7628: `n,a=<user>,` ^A `host=…` ^A `port=…` ^A `auth=Bearer <token>` ^A ^A) and XOAUTH2
+ * (`user=<user>` ^A `auth=Bearer <token>` ^A ^A). A failure is answered with a tagged NO at once.
+ */
+function finishOauth(s: Session, tag: string, mech: 'OAUTHBEARER' | 'XOAUTH2', b64: string): void {
+  if (b64 === '*') { s.tagged(tag, 'BAD', 'Authentication cancelled'); return; }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) { s.tagged(tag, 'BAD', 'Invalid base64'); return; }
+  const fields = Buffer.from(b64, 'base64').toString('utf8').split('\x01');
+  const auth = fields.find((f) => /^auth=Bearer /i.test(f))?.slice('auth=Bearer '.length) ?? '';
+  const user = mech === 'XOAUTH2'
+    ? fields.find((f) => f.startsWith('user='))?.slice(5)
+    : /^n,a=((?:[^,=]|=2C|=3D)*),/.exec(fields[0] ?? '')?.[1]?.replace(/=2C/g, ',').replace(/=3D/g, '=');
+  const p = user ? s.ctx.accounts.authenticateToken(user, auth) : null;
+  if (!p) { s.tagged(tag, 'NO', 'Authentication failed', 'AUTHENTICATIONFAILED'); return; }
+  loggedIn(s, tag, p);
+}
+
 function cmdAuthenticate(s: Session, tag: string, args: Token[]): void {
   const mech = astring(args[0])?.toUpperCase();
-  if (mech !== 'PLAIN') throw new CommandError('NO', null, 'Unsupported authentication mechanism');
+  if (mech !== 'PLAIN' && mech !== 'OAUTHBEARER' && mech !== 'XOAUTH2') {
+    throw new CommandError('NO', null, 'Unsupported authentication mechanism');
+  }
+  const finish = (b64: string): void => (mech === 'PLAIN' ? finishPlain(s, tag, b64) : finishOauth(s, tag, mech, b64));
   const initial = astring(args[1]);
-  if (initial !== null) { finishPlain(s, tag, initial === '=' ? '' : initial); return; }
+  if (initial !== null) { finish(initial === '=' ? '' : initial); return; }
   s.waitForSasl(tag, (line) => {
     if (s.state !== 'not-authenticated') return;
-    finishPlain(s, tag, line.trim());
+    finish(line.trim());
   });
 }
 
