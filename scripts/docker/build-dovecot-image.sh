@@ -49,6 +49,10 @@ bounded() { secs=$1; shift; timeout --kill-after=10 "$secs" "$@"; }
 command -v "$docker" >/dev/null 2>&1 || missing "no docker CLI ($docker); install docker.io"
 bounded 20 "$docker" info >/dev/null 2>&1 || missing "no Docker engine reachable: start dockerd, or set DOCKER_HOST"
 
+# One build at a time on this machine (test files run in parallel and may all ask for the image).
+exec 9>"${TMPDIR:-/tmp}/cpm-dovecot-image.lock"
+flock -w 900 9 || die "another build still holds ${TMPDIR:-/tmp}/cpm-dovecot-image.lock after 900 s"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/cpm-dovecot-image.XXXXXX")
 cleanup() {
   # A chroot step interrupted half-way may leave /proc mounted inside the root filesystem.

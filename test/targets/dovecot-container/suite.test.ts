@@ -6,7 +6,8 @@ import { Run } from '../../../harness/conformance/context.js';
 import { executeCase, type Outcome } from '../../../harness/conformance/execute.js';
 import { loadProfile, type Profile } from '../../../harness/profile/index.js';
 import { containersWithLabel } from '../../../harness/targets/container/teardown.js';
-import { RUN_LABEL, type ContainerRunningTarget } from '../../../harness/targets/container.js';
+import { RUN_LABEL, startContainerTarget, type ContainerRunningTarget } from '../../../harness/targets/container.js';
+import { TargetSetupError } from '../../../harness/targets/types.js';
 import { ALL_CASES } from '../../../suites/index.js';
 import { BUILD_BOUND_MS, PROFILE_PATH, dovecotImage, needImage, type ImageState } from './image.js';
 
@@ -66,3 +67,19 @@ test(
   },
   SUITE_BOUND_MS,
 );
+
+test('an image started without its accounts is a setup error naming the variable, and leaves no container', async (ctx) => {
+  needImage(state, ctx);
+  const p = loadProfile(PROFILE_PATH);
+  if (p.target.kind !== 'container') throw new Error('not a container profile');
+  delete p.target.env.CPM_ACCOUNTS_JSON;
+  p.target.startupTimeoutMs = 4000;
+  const runId = `dovecot-missing-accounts-${process.pid}`;
+  const err = await startContainerTarget({ profile: p, pushUrl: 'http://127.0.0.1:9/push' }, { runId }).then(
+    (t) => t.stop().then(() => new Error('started without accounts')),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TargetSetupError);
+  expect((err as Error).message).toContain('cpm-dovecot: CPM_ACCOUNTS_JSON: not set');
+  expect(await containersWithLabel(`${RUN_LABEL}=${runId}`)).toEqual([]);
+}, 30_000);
