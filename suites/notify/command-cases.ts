@@ -173,6 +173,7 @@ export const commandCases: CaseDefinition[] = [
       level: 'MUST',
       features: FEATURES,
       statement: 'Two selected-mailbox specifiers, or a mailbox event with SELECTED, are refused as errors.',
+      interpretations: ['amb.rfc5465-descriptive-rules'],
       procedure: [
         'device 1 SELECTs F: NOTIFY SET (SELECTED (MessageNew MessageExpunge)) (SELECTED-DELAYED (MessageNew MessageExpunge))',
         'device 1: NOTIFY SET (SELECTED (MailboxName))',

@@ -367,6 +367,7 @@ export const selectedCases: CaseDefinition[] = [
       level: 'MUST',
       features: FEATURES,
       statement: 'With SELECTED-DELAYED an expunge by another device is held until a command that allows EXPUNGE responses.',
+      interpretations: ['amb.rfc5465-descriptive-rules'],
       procedure: [
         'device 2 stores two objects in a new folder; device 1 SELECTs it: NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge))',
         'device 2 expunges the first object; device 1 watches a quiet window, then sends NOOP',
