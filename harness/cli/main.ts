@@ -12,7 +12,7 @@ export { EXIT };
 export const HELP = `cpm-conformance — conformance suite for OMA CPM Message Storage servers
 
 Usage:
-  cpm-conformance run [--profile FILE] [selection] [--strict] [--repeat N] [--bail] [--reports DIR]
+  cpm-conformance run [--profile FILE] [selection] [--strict] [--repeat N] [--bail] [--workers N] [--reports DIR]
   cpm-conformance list [--profile FILE] [selection]
   cpm-conformance explain CASE [--profile FILE]
   cpm-conformance validate-profile FILE
@@ -34,6 +34,9 @@ Run options:
   --strict            SHOULD-level failures fail the run (otherwise they are warnings)
   --repeat N          run every selected case N times; reports passed k/N per case; a case that both
                       passed and failed is FLAKY and fails the run
+  --workers N         suite files run in N parallel workers (default: vitest's, one per core); each file
+                      starts its own target and PUSH enabler mock, so a profile with a fixed enabler
+                      port needs --workers 1
   --bail              stop at the first mandatory failure (the rest is reported as not run)
   --reports DIR       where every report goes (default: reports/); the run's own files there are
                       removed first: junit.xml, vitest.json, allure-results/, allure-report/index.html,
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
         strict: { type: 'boolean', default: false },
         repeat: { type: 'string', default: '1' },
         bail: { type: 'boolean', default: false },
+        workers: { type: 'string' },
         reports: { type: 'string', default: 'reports' },
         out: { type: 'string', default: 'reports' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -91,7 +95,19 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`cpm-conformance: --repeat needs a positive integer, not "${values.repeat}"\n`);
         return EXIT.SETUP;
       }
-      return runCommand({ ...selection, strict: values.strict ?? false, repeat, bail: values.bail ?? false, reports: values.reports ?? 'reports' });
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+        process.stderr.write(`cpm-conformance: --workers needs a positive integer, not "${values.workers}"\n`);
+        return EXIT.SETUP;
+      }
+      return runCommand({
+        ...selection,
+        strict: values.strict ?? false,
+        repeat,
+        bail: values.bail ?? false,
+        reports: values.reports ?? 'reports',
+        ...(workers !== undefined ? { workers } : {}),
+      });
     }
     case 'list':
       return listCommand(selection);

@@ -42,6 +42,8 @@ export interface RunArgs extends SelectionArgs {
   repeat: number;
   bail: boolean;
   reports: string;
+  /** Parallel vitest workers (suite files); undefined: vitest's default. */
+  workers?: number;
 }
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -216,6 +218,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       reporters: setup.reporters as never,
       outputFile: setup.outputFile,
       ...(args.bail ? { bail: 1 } : {}),
+      ...(args.workers !== undefined ? { maxWorkers: args.workers, fileParallelism: args.workers > 1 } : {}),
     });
     // vitest's logger exits the process 1 ms after a SIGINT/SIGTERM, before the cancelled run has stopped the
     // targets and before any report is written; the CLI's own handler (trapInterrupt) takes over.
