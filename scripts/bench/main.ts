@@ -1,5 +1,8 @@
 // npm run bench: prints the suite's performance figures as tables. Speed is measured here, never asserted in tests.
 import { benchReferenceStore } from './reference-store.js';
+import { benchCli } from './cli.js';
+import { benchDovecot } from './dovecot.js';
+import { benchScaling } from './scaling.js';
 import { benchSuite } from './suite.js';
 import { table } from './stats.js';
 
@@ -23,4 +26,27 @@ if (!only || only === 'suite') {
   const s = await benchSuite({ runs: 3 });
   console.log('\n# Conformance suite, in process (no test framework), against the reference store\n');
   console.log(table([['figure', 'value'], ...s.rows]));
+}
+
+if (!only || only === 'cli') {
+  const inProcess = await benchSuite({ runs: 3 });
+  const floorMs = Number(inProcess.rows.find((r) => String(r[0]).startsWith('suite wall time'))?.[1]);
+  console.log('\n# Conformance suite through the CLI (preflight, vitest, reports) against the reference store\n');
+  const rows: (string | number)[][] = [['workers', 'cases', 'wall time, median of 3 (ms)', 'CLI / floor', 'peak RSS of the largest process (MiB)']];
+  for (const w of [1, 2]) {
+    const r = benchCli(w, 3);
+    rows.push([w, r.cases, r.medianMs, (r.medianMs / floorMs).toFixed(1), r.peakRssMiB ?? 'n/a (no GNU time)']);
+  }
+  console.log(table(rows));
+  console.log(`\nfloor: the same cases with the same client, in process, no test framework: ${floorMs.toFixed(0)} ms`);
+}
+
+if (!only || only === 'scaling') {
+  console.log('\n# How the cost grows (in process, reference store)\n');
+  console.log(table([['figure', 'value'], ...(await benchScaling())]));
+}
+
+if (!only || only === 'dovecot') {
+  console.log('\n# Stock Dovecot 2.3.19: process target and offline-built container\n');
+  console.log(table([['figure', 'value'], ...(await benchDovecot())]));
 }
