@@ -13,7 +13,7 @@ import {
   advertises,
   expectQuiet,
   expectUntagged,
-  idle,
+  listenSelected,
   notify,
   sampleObject,
   statusFor,
@@ -96,10 +96,7 @@ export const selectedCases: CaseDefinition[] = [
       const { user, listener, actor } = await actors(c);
       const folder = await c.folder(actor, user, 'conv');
       await c.append(actor, folder, sampleObject(c, 1));
-      await select(listener, folder);
-      await notify(listener, `SET (SELECTED (MessageNew (UID FLAGS BODY.PEEK[HEADER.FIELDS (IMDN-Message-ID)]) MessageExpunge))`);
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, `SET (SELECTED (MessageNew (UID FLAGS BODY.PEEK[HEADER.FIELDS (IMDN-Message-ID)]) MessageExpunge))`);
       const { uid } = await c.append(actor, folder, sampleObject(c, 2));
       const exists = await expectUntagged(c, listener, isExists(), { requirement: 'rfc5465.messagenew', what: 'an unsolicited EXISTS', since });
       must.equal(exists.number, 2, { requirement: 'notify.imap.content.folder-size', what: 'folder size in the EXISTS notification' });
@@ -125,7 +122,7 @@ export const selectedCases: CaseDefinition[] = [
         expected: 'BODY[HEADER.FIELDS (IMDN-MESSAGE-ID)] <header of the new object>',
         actual: fetch.text,
       });
-      await idling.done();
+      await stopIdle();
     },
   ),
 
@@ -147,17 +144,14 @@ export const selectedCases: CaseDefinition[] = [
     async (c) => {
       const { user, listener, actor } = await actors(c);
       const folder = await c.folder(actor, user, 'conv');
-      await select(listener, folder);
-      await notify(listener, 'SET (SELECTED (MessageNew (UID FLAGS BODY.PEEK[]) MessageExpunge))');
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, 'SET (SELECTED (MessageNew (UID FLAGS BODY.PEEK[]) MessageExpunge))');
       const { uid } = await c.append(actor, folder, sampleObject(c, 1));
       const fetch = await expectUntagged(c, listener, (u) => parseFetch(u)?.uid === uid, {
         requirement: 'rfc5465.messagenew',
         what: `an unsolicited FETCH of UID ${uid}`,
         since,
       });
-      await idling.done();
+      await stopIdle();
       const f = parseFetch(fetch)!;
       must.ok(!hasFlag(f.flags, '\\Seen'), {
         requirement: 'rfc5465.messagenew-no-implicit-seen',
@@ -196,17 +190,14 @@ export const selectedCases: CaseDefinition[] = [
       const { user, listener, actor } = await actors(c);
       if (!advertises(listener, 'IMAP4rev1')) c.notApplicable('the server does not advertise IMAP4rev1: \\Recent does not exist');
       const folder = await c.folder(actor, user, 'conv');
-      await select(listener, folder);
-      await notify(listener, 'SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge))');
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, 'SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge))');
       const { uid } = await c.append(actor, folder, sampleObject(c, 1));
       const fetch = await expectUntagged(c, listener, (u) => parseFetch(u)?.uid === uid, {
         requirement: 'rfc5465.messagenew',
         what: `an unsolicited FETCH of UID ${uid}`,
         since,
       });
-      await idling.done();
+      await stopIdle();
       must.ok(hasFlag(parseFetch(fetch)!.flags, '\\Recent'), {
         requirement: 'notify.imap.content.flags',
         what: 'the \\Recent flag of a newly arrived object',
@@ -236,17 +227,14 @@ export const selectedCases: CaseDefinition[] = [
       const { user, listener, actor } = await actors(c);
       const folder = await c.folder(actor, user, 'conv');
       const { uid } = await c.append(actor, folder, sampleObject(c, 1));
-      await select(listener, folder);
-      await notify(listener, `SET (SELECTED ${NEW_EXPUNGE_FLAGS})`);
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, `SET (SELECTED ${NEW_EXPUNGE_FLAGS})`);
       await storeFlags(actor, folder, uid, '+', ['\\Seen']);
       const fetch = await expectUntagged(c, listener, isFetchOf(uid, 1), {
         requirement: 'rfc5465.flagchange-fetch',
         what: `an unsolicited FETCH for UID ${uid}`,
         since,
       });
-      await idling.done();
+      await stopIdle();
       const f = parseFetch(fetch)!;
       must.equal(f.uid, uid, { requirement: 'rfc5465.flagchange-fetch', what: 'UID in the FlagChange FETCH' });
       must.ok(f.flags !== undefined, { requirement: 'rfc5465.flagchange-fetch', what: 'FLAGS in the FlagChange FETCH', expected: 'FLAGS (…)', actual: fetch.text });
@@ -279,17 +267,14 @@ export const selectedCases: CaseDefinition[] = [
       const folder = await c.folder(actor, user, 'conv');
       const first = await c.append(actor, folder, sampleObject(c, 1));
       await c.append(actor, folder, sampleObject(c, 2));
-      await select(listener, folder);
-      await notify(listener, `SET (SELECTED ${NEW_EXPUNGE})`);
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, `SET (SELECTED ${NEW_EXPUNGE})`);
       await expungeUid(actor, folder, first.uid);
       await expectUntagged(c, listener, isExpunge(1, first.uid), {
         requirement: 'rfc5465.messageexpunge',
         what: `* 1 EXPUNGE (or VANISHED ${first.uid})`,
         since,
       });
-      await idling.done();
+      await stopIdle();
     },
   ),
 
@@ -412,10 +397,7 @@ export const selectedCases: CaseDefinition[] = [
       const { user, listener, actor } = await actors(c);
       const folder = await c.folder(actor, user, 'conv');
       const first = await c.append(actor, folder, sampleObject(c, 1));
-      await select(listener, folder);
-      await notify(listener, 'SET (SELECTED (MessageNew (UID) MessageExpunge))');
-      const idling = idle(listener);
-      const since = listener.untagged.mark();
+      const { since, done: stopIdle } = await listenSelected(listener, folder, 'SET (SELECTED (MessageNew (UID) MessageExpunge))');
       await storeFlags(actor, folder, first.uid, '+', ['\\Flagged']);
       const second = await c.append(actor, folder, sampleObject(c, 2));
       await expectUntagged(c, listener, isExists(2), { requirement: 'rfc5465.idle-same-events', what: '* 2 EXISTS in IDLE', since });
@@ -429,7 +411,7 @@ export const selectedCases: CaseDefinition[] = [
         what: 'FlagChange FETCH in IDLE (FlagChange is not in the NOTIFY set)',
         since,
       });
-      await idling.done();
+      await stopIdle();
     },
   ),
 

@@ -3,6 +3,7 @@
 // windows for notifications that must not come, IDLE, and the mailbox's current STATUS as the truth to compare.
 import type { CaseContext } from '../../harness/conformance/context.js';
 import { isOverflow, parseStatus, quoted, sameMailbox, type StatusResponse } from '../../harness/imap/notify.js';
+import { select } from '../../harness/imap/objects.js';
 import type { Untagged } from '../../harness/imap/response-reader.js';
 import type { CommandResult, DeviceSession } from '../../harness/imap/session.js';
 import { BlockedError, must } from '../../harness/must/index.js';
@@ -120,6 +121,17 @@ export interface Idling {
  * Puts the session in IDLE. Cases listen for selected-mailbox events in IDLE because RFC 5465 §4 lets a server
  * deliver them there; delivery without IDLE has its own case (notify.selected.unsolicited-after-own-command).
  */
+/**
+ * The listening side of a selected-mailbox case: SELECT the folder, NOTIFY SET for it, then sit in IDLE (RFC 5465
+ * §4 lets a server deliver selected-mailbox events there). `since` marks where the responses to watch begin.
+ */
+export async function listenSelected(s: DeviceSession, folder: string, notifySet: string): Promise<Idling & { since: number }> {
+  await select(s, folder);
+  await notify(s, notifySet);
+  const idling = idle(s);
+  return { since: s.untagged.mark(), done: () => idling.done() };
+}
+
 export function idle(s: DeviceSession): Idling {
   const running = s.client.idle().catch(() => false);
   return {
