@@ -154,7 +154,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       },
     };
     await Promise.all(workers.map((w) => runDevice(c, w, schedule, tags, hooks)));
-    const stoppedBy = schedule.stopped ?? 'changes';
+    const stoppedBy = schedule.stopped ?? (errors.length > 0 ? 'session-lost' : 'changes');
     const changePhaseMs = lastAnswered - schedule.startedAt;
 
     if (!o.signal?.aborted) {

@@ -27,8 +27,7 @@ export class ChangeSchedule {
 
   /** Why no further slot is handed out (undefined while slots remain). */
   get stopped(): StopReason | undefined {
-    if (this.stopReason === undefined && this.signal?.aborted) this.stopReason = 'interrupt';
-    return this.stopReason;
+    return this.signal?.aborted ? 'interrupt' : this.stopReason;
   }
 
   /** Slots handed out so far. */
@@ -56,8 +55,8 @@ export class ChangeSchedule {
   }
 
   /**
-   * Resolves true at slot `i`'s time, or false when the run ended first (deadline passed, stopped, interrupted):
-   * the slot is then not used.
+   * Resolves true at slot `i`'s time, or false when the slot is at or after the deadline or the run is
+   * interrupted first: the slot is then not used.
    */
   async wait(i: number): Promise<boolean> {
     const at = this.slotTime(i);
@@ -65,15 +64,15 @@ export class ChangeSchedule {
       this.stop('duration');
       return false;
     }
-    const ms = at - now();
-    if (ms > 0) {
+    // Timers run on a millisecond clock and may fire a fraction early: wait again for the remainder.
+    for (let ms = at - now(); ms > 0 && !this.signal?.aborted; ms = at - now()) {
       try {
-        await delay(ms, undefined, this.signal ? { signal: this.signal } : {});
+        await delay(Math.ceil(ms), undefined, this.signal ? { signal: this.signal } : {});
       } catch {
         // aborted: reported through `stopped`
       }
     }
-    if (now() >= this.deadline) this.stop('duration');
-    return this.stopped === undefined || (this.stopped === 'changes' && i < this.total);
+    // A slot before the deadline runs even when a later one already ended the schedule; an interrupt stops all.
+    return this.stopped !== 'interrupt';
   }
 }

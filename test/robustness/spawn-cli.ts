@@ -42,3 +42,17 @@ export function processGroupAlive(pgid: number): boolean {
     return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
+
+/**
+ * Resolves true once the group led by `pgid` is empty, false if a process is still alive after `timeoutMs`.
+ * Processes outside our children give no exit event, so this polls; tsx's esbuild service, for one, leaves only
+ * when it reads the end of its stdin after the CLI has exited.
+ */
+export async function processGroupGone(pgid: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processGroupAlive(pgid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}

@@ -4,12 +4,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildLoadReport, renderLoadSummary, writeLoadReport } from '../../../harness/load/report.js';
 import { runLoad, type LoadOptions } from '../../../harness/load/runner.js';
 import { loadProfile } from '../../../harness/profile/index.js';
+import { referenceStoreOptions } from '../../../harness/targets/reference.js';
+import { startReferenceStore } from '../../../reference-store/index.js';
 import type { Profile } from '../../../harness/profile/types.js';
 import schema from '../../../harness/load/load.schema.json' with { type: 'json' };
 import { ROOT } from '../../cli/spawn.js';
@@ -158,3 +161,39 @@ describe('load command', () => {
     expect(lines.join('')).toMatch(/setup error: profile .*missing\.json is invalid:\n {2}\/: cannot read the profile \(no such file\)/);
   });
 });
+
+describe('load mode against an external target', () => {
+  it('more devices than the profile declares: further sessions reuse the declared devices, and are still named', async () => {
+    // The store is started by the test (an "external" server); it must know the mock's URL before the run
+    // starts the mock, so the mock's port is taken from the OS first and then given to both.
+    const pushPort = await freePort();
+    const profile: Profile = {
+      ...reference,
+      target: { kind: 'external', host: '127.0.0.1', port: 0, tls: 'none', allowNonLoopback: false },
+      push: { ...reference.push, listen: { ...reference.push.listen, port: pushPort } },
+    };
+    const store = await startReferenceStore(referenceStoreOptions(reference, `http://127.0.0.1:${pushPort}/push`, []));
+    try {
+      const { report } = await load({ profile: { ...profile, target: { ...profile.target, port: store.port } as Profile['target'] }, devices: 6, changes: 36 });
+      expect(report.devices.map((d) => `${d.label}:${d.origin}`)).toEqual([
+        'alice/d1:profile', 'alice/d2:profile', 'alice/d3:profile', 'bob/d1:profile', 'alice/d1#2:reused', 'alice/d2#2:reused',
+      ]);
+      expect(report.target.kind).toBe('external');
+      expect(report).toMatchObject({ outcome: 'clean', exitCode: 0 });
+      expect(report.counts).toMatchObject({ applied: 36, clean: 36 });
+    } finally {
+      await store.stop();
+    }
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
