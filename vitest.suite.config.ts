@@ -12,6 +12,7 @@ export default defineConfig({
       'json',
     ],
     outputFile: { junit: 'reports/junit.xml', json: 'reports/vitest.json' },
+    setupFiles: ['harness/conformance/worker-signals.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

@@ -4,6 +4,7 @@ import { validateProfileFile } from '../profile/cli-validate.js';
 import { EXIT } from '../report/model.js';
 import { explainCommand, listCommand, specCommand } from './inspect.js';
 import { runCommand } from './run.js';
+import { loadCommand } from '../load/command.js';
 import { caseCatalog, setCaseCatalog } from './cases.js';
 import type { CaseMeta } from '../conformance/case.js';
 
@@ -17,6 +18,8 @@ Usage:
   cpm-conformance explain CASE [--profile FILE]
   cpm-conformance validate-profile FILE
   cpm-conformance spec [--out DIR]
+  cpm-conformance load --devices N --changes M [--rate R] [--duration S] [--late-window MS] [--profile FILE]
+                       [--reports DIR] [--fault NAME]…   (details: cpm-conformance load --help)
 
 Without --profile the suite runs against the embedded reference store (fixtures/profiles/reference.json).
 
@@ -57,6 +60,8 @@ Exit codes:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // `load` has options of its own (harness/load/command.ts).
+  if (argv[0] === 'load') return loadCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
