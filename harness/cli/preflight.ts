@@ -12,7 +12,7 @@ export class SetupFailure extends Error {}
 export async function preflight(profile: Profile): Promise<TargetDetails> {
   let run: Run | undefined;
   try {
-    run = await Run.start({ profile, strict: false, faults: [] });
+    run = await Run.start({ profile, strict: false });
     const probe = new CaseContext(run, { id: 'preflight', requirements: [], clause: '5.2.1', level: 'MUST', features: [], statement: '', procedure: [], passCriteria: '' });
     let greeting: string | undefined;
     let capabilities: string[] = [];

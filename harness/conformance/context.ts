@@ -16,8 +16,11 @@ export interface RunOptions {
   profile: Profile;
   /** SHOULD-level failures fail the run instead of being warnings. */
   strict: boolean;
-  /** Reference-store fault switches (kill-matrix runs). */
-  faults: string[];
+  /**
+   * Reference-store fault switches (kill-matrix runs, CPM_FAULTS). Undefined: the profile's own
+   * `target.faults`; a list (even empty) replaces them.
+   */
+  faults?: string[];
 }
 
 /** Reads the run's settings from the environment the CLI (or a plain vitest run) provides. */
@@ -25,7 +28,7 @@ export function runOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOpti
   return {
     profile: loadProfile(env['CPM_PROFILE'] || undefined, env),
     strict: env['CPM_STRICT'] === '1',
-    faults: (env['CPM_FAULTS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(env['CPM_FAULTS'] ? { faults: env['CPM_FAULTS'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
   };
 }
 
@@ -52,7 +55,7 @@ export class Run {
       allowNonLoopback: p.listen.allowNonLoopback,
     });
     try {
-      const target = await startTarget({ profile: options.profile, pushUrl: push.url, faults: options.faults });
+      const target = await startTarget({ profile: options.profile, pushUrl: push.url, ...(options.faults ? { faults: options.faults } : {}) });
       return new Run(options, push, target, secretsOf(options.profile));
     } catch (err) {
       await push.close();
@@ -181,7 +184,10 @@ export class CaseContext {
     const root = this.profile.features.folders.root;
     const path = `${root}/t-${slug(this.meta.id)}-${slug(purpose)}-${this.tag}`;
     await session.run(`CREATE ${root}`, async (c) => {
-      await c.mailboxCreate(root).catch(() => undefined); // already there on most stores
+      // Refused because it already exists on most stores; a lost connection, though, is the real problem.
+      await c.mailboxCreate(root).catch((err: unknown) => {
+        if (!c.usable) throw err;
+      });
     });
     await session.run(`CREATE ${path}`, async (c) => {
       try {

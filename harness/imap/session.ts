@@ -66,6 +66,12 @@ interface ExecCapable {
 
 type LogEntry = { src?: string; msg?: string; data?: string; hidden?: boolean };
 
+/** Transcript lines kept per session: the first ones and the most recent ones; a flood is summarised in between. */
+const TRANSCRIPT_HEAD = 1000;
+const TRANSCRIPT_TAIL = 4000;
+/** Untagged responses a session accepts before it calls the server a flood and disconnects. */
+const MAX_UNTAGGED = 200_000;
+
 export class DeviceSession {
   readonly client: ImapFlow;
   /** Every untagged response from the server, in arrival order. */
@@ -74,6 +80,12 @@ export class DeviceSession {
   private readonly reader = new ResponseReader();
   private lastTagged = '';
   private closed = false;
+  /** Why the harness itself dropped the connection (unreadable data, a flood): added to the errors that follow. */
+  private dropReason: string | undefined;
+  private readonly tail: TimelineEntry[] = [];
+  private tailNext = 0;
+  private dropped = 0;
+  private untaggedCount = 0;
 
   private constructor(readonly spec: SessionSpec) {
     this.untagged = new EventLog<Untagged>((u) => `* ${u.text}`);
@@ -113,6 +125,9 @@ export class DeviceSession {
     } catch (err) {
       session.closed = true;
       session.client.close();
+      if (session.dropReason !== undefined) {
+        throw new SessionError('protocol', `${spec.label}: connecting to ${spec.host}:${spec.port} failed: ${session.dropReason}`);
+      }
       throw classifyConnectError(err, spec);
     }
     if (spec.idAfterLogin) {
@@ -138,9 +153,13 @@ export class DeviceSession {
         if (status !== 'NO' && status !== 'BAD') throw err;
       }
     };
-    await withTimeout(run(), this.spec.commandTimeoutMs, `${this.spec.label}: command "${firstWords(command)}"`, () =>
-      this.client.close(),
-    );
+    try {
+      await withTimeout(run(), this.spec.commandTimeoutMs, `${this.spec.label}: command "${firstWords(command)}"`, () =>
+        this.client.close(),
+      );
+    } catch (err) {
+      throw this.explain(err);
+    }
     const tagged = this.lastTagged;
     const m = /^\S+ (OK|NO|BAD)\b ?(?:\[([^\]]*)\])?/i.exec(tagged);
     const status = (m?.[1]?.toUpperCase() ?? 'BAD') as CommandResult['status'];
@@ -148,8 +167,12 @@ export class DeviceSession {
   }
 
   /** Runs an imapflow operation under the session's command timeout. */
-  run<T>(what: string, op: (client: ImapFlow) => Promise<T>): Promise<T> {
-    return withTimeout(op(this.client), this.spec.commandTimeoutMs, `${this.spec.label}: ${what}`, () => this.client.close());
+  async run<T>(what: string, op: (client: ImapFlow) => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(op(this.client), this.spec.commandTimeoutMs, `${this.spec.label}: ${what}`, () => this.client.close());
+    } catch (err) {
+      throw this.explain(err);
+    }
   }
 
   waitForUntagged(pred: (u: Untagged) => boolean, opts: WaitOptions & { since?: number }): Promise<Untagged> {
@@ -157,11 +180,42 @@ export class DeviceSession {
   }
 
   transcript(): readonly TimelineEntry[] {
-    return this.lines;
+    if (this.tail.length === 0) return this.lines;
+    const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+    const gap: TimelineEntry[] = this.dropped
+      ? [{ t: ordered[0]!.t, source: this.spec.label, dir: '*', text: `… ${this.dropped} line(s) not kept …` }]
+      : [];
+    return [...this.lines, ...gap, ...ordered];
   }
 
   note(text: string): void {
-    this.lines.push({ t: now(), source: this.spec.label, dir: '*', text });
+    this.record({ t: now(), source: this.spec.label, dir: '*', text });
+  }
+
+  /** Keeps the first TRANSCRIPT_HEAD lines and the last TRANSCRIPT_TAIL ones, so a flood cannot exhaust memory. */
+  private record(e: TimelineEntry): void {
+    if (this.lines.length < TRANSCRIPT_HEAD) {
+      this.lines.push(e);
+      return;
+    }
+    if (this.tail.length < TRANSCRIPT_TAIL) this.tail.push(e);
+    else {
+      this.tail[this.tailNext] = e;
+      this.tailNext = (this.tailNext + 1) % TRANSCRIPT_TAIL;
+      this.dropped += 1;
+    }
+  }
+
+  /** Ends the connection because of what the server sent; the reason is added to the errors that follow. */
+  private drop(reason: string): void {
+    if (this.dropReason === undefined) this.dropReason = reason;
+    this.note(`harness closes the connection: ${reason}`);
+    this.client.close();
+  }
+
+  private explain(err: unknown): unknown {
+    if (this.dropReason === undefined || !(err instanceof Error) || err.message.includes(this.dropReason)) return err;
+    return new SessionError('protocol', `${err.message} (the harness closed the connection: ${this.dropReason})`);
   }
 
   async close(): Promise<void> {
@@ -181,20 +235,23 @@ export class DeviceSession {
       try {
         responses = this.reader.feed(Buffer.from(entry.data, 'base64'));
       } catch (err) {
-        this.note(`unreadable server data: ${(err as Error).message}`);
-        this.client.close();
+        this.drop(`unreadable server data: ${(err as Error).message}`);
         return;
       }
       for (const r of responses) {
-        this.lines.push({ t: at, source: this.spec.label, dir: 'S', text: redact(r.text, this.spec.secrets) });
+        this.record({ t: at, source: this.spec.label, dir: 'S', text: redact(r.text, this.spec.secrets) });
         const u = parseUntagged(r.text, at);
+        if (u && ++this.untaggedCount > MAX_UNTAGGED) {
+          this.drop(`the server flooded more than ${MAX_UNTAGGED} untagged responses`);
+          return;
+        }
         if (u) this.untagged.push(u);
         else if (!r.text.startsWith('+')) this.lastTagged = r.text;
       }
     } else if (entry.msg === 'write to socket') {
       const text = entry.hidden ? '<authentication data withheld>' : Buffer.from(entry.data ?? '', 'base64').toString('utf8');
       for (const line of text.split('\r\n').filter((l) => l.length > 0)) {
-        this.lines.push({ t: now(), source: this.spec.label, dir: 'C', text: redact(line, this.spec.secrets) });
+        this.record({ t: now(), source: this.spec.label, dir: 'C', text: redact(line, this.spec.secrets) });
       }
     }
   }
