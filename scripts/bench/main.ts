@@ -1,12 +1,13 @@
 // npm run bench: prints the suite's performance figures as tables. Speed is measured here, never asserted in tests.
 import { benchReferenceStore } from './reference-store.js';
 import { benchCli } from './cli.js';
-import { benchDovecot } from './dovecot.js';
+import { benchDovecot, dovecotUnavailable } from './dovecot.js';
 import { benchScaling } from './scaling.js';
 import { benchSuite } from './suite.js';
 import { table } from './stats.js';
 
 const only = process.argv[2];
+const dovecotInstalled = async (): Promise<boolean> => (await dovecotUnavailable('process')) === undefined;
 
 if (!only || only === 'reference-store') {
   const r = await benchReferenceStore();
@@ -39,6 +40,15 @@ if (!only || only === 'cli') {
   }
   console.log(table(rows));
   console.log(`\nfloor: the same cases with the same client, in process, no test framework: ${floorMs.toFixed(0)} ms`);
+  if (await dovecotInstalled()) {
+    console.log('\n# Conformance suite through the CLI against stock Dovecot (process target)\n');
+    const d: (string | number)[][] = [['workers', 'cases', 'wall time, median of 3 (ms)', 'peak RSS of the largest process (MiB)']];
+    for (const w of [1, 2]) {
+      const r = benchCli(w, 3, ['--profile', 'fixtures/targets/dovecot/profile.json']);
+      d.push([w, r.cases, r.medianMs, r.peakRssMiB ?? 'n/a (no GNU time)']);
+    }
+    console.log(table(d));
+  }
 }
 
 if (!only || only === 'scaling') {
