@@ -24,7 +24,14 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
   }));
   let verdict: CaseVerdict = combineAttempts(attempts);
   let message = [...recorded].reverse().find((a) => a.verdict !== 'passed')?.message;
-  if (attempts.length === 0 && vitestError !== undefined) {
+  // Ctrl-C cancels the run: vitest fails the case in flight with its abort error whatever the case itself found.
+  const aborted = vitestError !== undefined && /aborted by the user/.test(vitestError);
+  if (aborted) {
+    if (attempts.length === 0) {
+      verdict = 'not-run';
+      message = 'interrupted before the case finished';
+    }
+  } else if (attempts.length === 0 && vitestError !== undefined) {
     // The body never graded the case: a hook failed (target did not start in the worker) or vitest timed it out.
     verdict = 'error';
     message = vitestError;

@@ -115,6 +115,9 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
   describe(title, () => {
     let run: Run | undefined;
     let release = (): void => {};
+    // A cancelled run (Ctrl-C) moves on to afterAll while the case in flight still talks to the target: the
+    // target is stopped only once that case has finished.
+    let inFlight: Promise<unknown> | undefined;
     beforeAll(async () => {
       const started = await Run.start(runOptionsFromEnv());
       run = started;
@@ -122,6 +125,7 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
     });
     afterAll(async () => {
       release();
+      await inFlight?.catch(() => undefined);
       await run?.stop();
     });
 
@@ -142,7 +146,9 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         for (const a of meta.interpretations ?? []) await allure.label('interpretation', a);
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
-        const outcome = await executeCase(run, c);
+        const execution = executeCase(run, c);
+        inFlight = execution;
+        const outcome = await execution;
         if (interrupted && outcome.verdict !== 'passed' && outcome.verdict !== 'not-applicable') {
           // The target was being stopped under the case: its verdict says nothing about the target.
           t.skip('not run: the run was interrupted while this case ran');
