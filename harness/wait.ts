@@ -18,6 +18,9 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/** Total length of the quiet windows observed in this process (the benchmark reports it apart from the floor). */
+export const quietTime = { ms: 0 };
+
 type Waiter<T> = { pred: (item: T) => boolean; resolve: (item: T) => void };
 
 /** An append-only log of observed items with `waitFor` that also matches items already seen. */
@@ -85,6 +88,7 @@ export class EventLog<T> {
   async expectNone(pred: (item: T) => boolean, opts: { forMs: number; description: string; since?: number }): Promise<void> {
     const since = opts.since ?? this.mark();
     await delay(opts.forMs);
+    quietTime.ms += opts.forMs;
     const hit = this.find(pred, since);
     if (hit !== undefined) {
       throw new Error(`expected no ${opts.description} within ${opts.forMs} ms, but got: ${this.describeItem(hit)}`);

@@ -2,7 +2,7 @@
 // sessions opened the way the profile says each device announces itself, the PF acting for a user, folders of its
 // own that are removed afterwards, and one merged timeline of everything it saw.
 import { randomBytes } from 'node:crypto';
-import { DeviceSession, type SessionSpec } from '../imap/session.js';
+import { DeviceSession, type SessionSpec, type WireRecord } from '../imap/session.js';
 import { mergeTimelines, type TimelineEntry } from '../imap/timeline.js';
 import { loadProfile } from '../profile/index.js';
 import { secretsOf } from '../profile/secrets.js';
@@ -242,6 +242,11 @@ export class CaseContext {
 
   note(text: string): void {
     this.notes.push({ t: performance.timeOrigin + performance.now(), source: 'case', dir: '*', text });
+  }
+
+  /** The wire records of every session of the case, in the order they were opened. */
+  wires(): WireRecord[] {
+    return this.sessions.map((s) => s.wire());
   }
 
   /** Everything this case saw, in order: every session's wire transcript, push arrivals, notes. */

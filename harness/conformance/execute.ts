@@ -1,5 +1,6 @@
 // Runs one case against a started Run and grades it, without any test framework: the vitest registration, the
 // kill matrix and the benchmark all go through here, so a verdict means the same everywhere.
+import type { WireRecord } from '../imap/session.js';
 import { renderTimeline } from '../imap/timeline.js';
 import { BlockedError, ConformanceFailure, NotApplicableError } from '../must/index.js';
 import { applicability } from './applicability.js';
@@ -22,7 +23,7 @@ export interface Outcome {
   metrics: readonly CaseMetric[];
 }
 
-export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcome> {
+export async function executeCase(run: Run, def: CaseDefinition, opts: { onWire?: (wires: WireRecord[]) => void } = {}): Promise<Outcome> {
   const started = performance.now();
   const app = applicability(def.meta, run.profile);
   if (!app.applicable) return { verdict: 'not-applicable', message: app.reason, timeline: '', durationMs: 0, metrics: [] };
@@ -34,6 +35,7 @@ export async function executeCase(run: Run, def: CaseDefinition): Promise<Outcom
     error = err;
   } finally {
     await ctx.finish();
+    opts.onWire?.(ctx.wires());
   }
   const timeline = renderTimeline(ctx.timeline());
   const durationMs = performance.now() - started;

@@ -71,6 +71,21 @@ const TRANSCRIPT_HEAD = 1000;
 const TRANSCRIPT_TAIL = 4000;
 /** Untagged responses a session accepts before it calls the server a flood and disconnects. */
 const MAX_UNTAGGED = 200_000;
+/** Client writes kept for a replay (the benchmark's floor); beyond this the wire record is incomplete. */
+const MAX_WIRE_WRITES = 20_000;
+
+/** What the client wrote, byte for byte, and when each server response arrived: enough to replay the session. */
+export interface WireRecord {
+  login: string;
+  authzid?: string;
+  /** Client writes in order; `data` undefined for authentication frames, which imapflow withholds. */
+  writes: { t: number; data: Buffer | undefined }[];
+  /** Arrival time of every complete server response (tagged, untagged, continuation). */
+  responses: number[];
+  /** Text of the tagged responses, to find the tag of a withheld authentication command. */
+  tagged: { t: number; text: string }[];
+  complete: boolean;
+}
 
 export class DeviceSession {
   readonly client: ImapFlow;
@@ -86,8 +101,10 @@ export class DeviceSession {
   private tailNext = 0;
   private dropped = 0;
   private untaggedCount = 0;
+  private readonly wireRecord: WireRecord;
 
   private constructor(readonly spec: SessionSpec) {
+    this.wireRecord = { login: spec.login, ...(spec.authzid ? { authzid: spec.authzid } : {}), writes: [], responses: [], tagged: [], complete: true };
     this.untagged = new EventLog<Untagged>((u) => `* ${u.text}`);
     const tap = (entry: LogEntry) => this.onLog(entry);
     const logger = { trace: tap, debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, fatal: () => {} };
@@ -179,6 +196,11 @@ export class DeviceSession {
     return this.untagged.waitFor(pred, { ...opts, description: `${opts.description} on ${this.spec.label}` });
   }
 
+  /** The session's wire record (client bytes and response arrivals) for a replay. */
+  wire(): WireRecord {
+    return this.wireRecord;
+  }
+
   transcript(): readonly TimelineEntry[] {
     if (this.tail.length === 0) return this.lines;
     const ordered = [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
@@ -239,6 +261,8 @@ export class DeviceSession {
         return;
       }
       for (const r of responses) {
+        this.wireRecord.responses.push(at);
+        if (!r.text.startsWith('*') && !r.text.startsWith('+')) this.wireRecord.tagged.push({ t: at, text: r.text.slice(0, 80) });
         this.record({ t: at, source: this.spec.label, dir: 'S', text: redact(r.text, this.spec.secrets) });
         const u = parseUntagged(r.text, at);
         if (u && ++this.untaggedCount > MAX_UNTAGGED) {
@@ -249,6 +273,9 @@ export class DeviceSession {
         else if (!r.text.startsWith('+')) this.lastTagged = r.text;
       }
     } else if (entry.msg === 'write to socket') {
+      if (this.wireRecord.writes.length < MAX_WIRE_WRITES) {
+        this.wireRecord.writes.push({ t: now(), data: entry.hidden ? undefined : Buffer.from(entry.data ?? '', 'base64') });
+      } else this.wireRecord.complete = false;
       const text = entry.hidden ? '<authentication data withheld>' : Buffer.from(entry.data ?? '', 'base64').toString('utf8');
       for (const line of text.split('\r\n').filter((l) => l.length > 0)) {
         this.record({ t: now(), source: this.spec.label, dir: 'C', text: redact(line, this.spec.secrets) });

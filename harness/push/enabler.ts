@@ -11,6 +11,7 @@ import { now, type TimelineEntry } from '../imap/timeline.js';
 import { isLoopbackHost, LOOPBACK_HINT } from '../profile/loopback.js';
 import { defaultPushBinding, eventKindOf, type PushBinding, type PushPointers, type StatusEventKind } from './binding.js';
 import { jsonPointerGet } from './json-pointer.js';
+import { quietTime } from '../wait.js';
 
 const addFormats = addFormatsModule.default;
 
@@ -541,8 +542,10 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
           },
           fail(reason) {
             cleanup();
-            if (reason === '') resolve();
-            else reject(new Error(`${reason} observing the quiet window for ${what}`));
+            if (reason === '') {
+              quietTime.ms += o.forMs;
+              resolve();
+            } else reject(new Error(`${reason} observing the quiet window for ${what}`));
           },
         };
         const timer = setTimeout(() => waiter.fail(''), o.forMs);
