@@ -59,8 +59,13 @@ describe('load mode against the reference store', () => {
 
   it('more devices than the profile declares: generated devices, each named in its own notifications', async () => {
     const { report } = await load({ devices: 6, changes: 36 });
+    // Devices draw from one shared schedule, so each device's share varies run to run; the load mode promises
+    // the total, no loss, and that every device (generated ones included) takes part, named in its own changes.
     expect(report.devices.filter((d) => d.origin === 'generated')).toHaveLength(2);
-    expect(report.devices.every((d) => d.changes === 6)).toBe(true);
+    expect(report.devices).toHaveLength(6);
+    expect(report.devices.every((d) => d.changes > 0)).toBe(true);
+    expect(report.devices.reduce((sum, d) => sum + d.changes, 0)).toBe(36);
+    expect(report.counts).toMatchObject({ requested: 36, applied: 36, notified: 36, clean: 36, lost: 0, wrongIdentity: 0, wrongObject: 0, duplicated: 0 });
     expect(report).toMatchObject({ outcome: 'clean', exitCode: 0 });
   }, 60_000);
 
