@@ -6,13 +6,21 @@ import { Accounts } from './cpm/accounts.js';
 import { StatusEventSource, cpmStoreHooks } from './cpm/behaviour.js';
 import { capabilityList, type ServerContext } from './imap/context.js';
 import { ImapServer } from './imap/server.js';
-import { createPushNotifier, type PushNotifier, type StatusPayload } from './push/index.js';
+import { createPushNotifier, type NmsBatchPost, type PushNotifier, type StatusPayload } from './push/index.js';
 
-export type { ReferenceStoreOptions, UserConfig, DeviceConfig, PushOptions, FolderLayout, DeviceLearning, IdentityBinding, PfPath } from './options.js';
+export type {
+  ReferenceStoreOptions, UserConfig, DeviceConfig, PushOptions, FolderLayout, DeviceLearning, IdentityBinding, PfPath,
+  PfLoginModel, PfLoginOptions,
+} from './options.js';
 export { FAULTS, type FaultInfo } from './faults.js';
 export { DEMO_ACCOUNTS } from './demo-accounts.js';
 export { encodeKeywordId, decodeKeywordId, seenKeyword, deletedKeyword, SEEN_BY_PREFIX, DELETED_BY_PREFIX } from './cpm/identity.js';
-export type { StatusEvent, StatusPayload } from './push/index.js';
+export type {
+  StatusEvent, StatusPayload, PushFormat, NmsBatchPost, NmsBatchList, NmsBatchEvent, NmsJsonBody, NmsDeviceInfo, NmsChangedFolder,
+} from './push/index.js';
+export {
+  CPM_PUSH_NAMESPACE, NMS_XML_NAMESPACE, NMS_JSON_CONTENT_TYPE, NMS_XML_CONTENT_TYPE, buildNmsPosts, serializeNmsPost, shuffleBySeed,
+} from './push/index.js';
 
 export interface ReferenceStore {
   host: string;
@@ -27,6 +35,18 @@ export interface ReferenceStore {
 }
 
 const PUSH_DELAY_FAULT_MS = 10_000;
+
+/** push-invalid-payload in the NMS formats: changedObject and changedFolder lose their mandatory parentFolder. */
+function dropParentFolder(post: NmsBatchPost): NmsBatchPost {
+  const copy = structuredClone(post);
+  for (const l of copy.lists) {
+    for (const ev of l.nmsEvent) {
+      if ('changedObject' in ev) delete (ev.changedObject as { parentFolder?: string }).parentFolder;
+      if ('changedFolder' in ev) delete (ev.changedFolder as { parentFolder?: string }).parentFolder;
+    }
+  }
+  return copy;
+}
 
 export async function startReferenceStore(options: ReferenceStoreOptions): Promise<ReferenceStore> {
   const opts = resolveOptions(options);
@@ -61,6 +81,8 @@ export async function startReferenceStore(options: ReferenceStoreOptions): Promi
       ...(faults.has('push-invalid-payload')
         ? { transform: (p: StatusPayload) => { const { occurredAt: _dropped, ...rest } = p.statusChange; return { ...p, statusChange: rest } as StatusPayload; } }
         : {}),
+      ...(faults.has('push-duplicate') ? { nmsTransform: (p: NmsBatchPost) => [p, structuredClone(p)] } : {}),
+      ...(faults.has('push-invalid-payload') ? { nmsTransform: dropParentFolder } : {}),
     });
     source = new StatusEventSource(store, notifier, faults, accounts, () => imapUrl);
   }

@@ -1,8 +1,11 @@
 // Accounts and login forms (spec notes A-2: how the store learns the acting device).
 //   user                 → the user, device unknown until an IMAP ID `+sip.instance` names it
 //   user#<device id>     → the user acting from that declared device (password: the device's or the user's)
-//   user*<pf name>       → the CPM Participating Function acting for the user (Dovecot master-user style)
-//   AUTHENTICATE PLAIN with authzid=<user>, authcid=<pf name> → same as user*<pf name>
+//   user*<pf name>       → the CPM Participating Function acting for the user (Dovecot master-user style;
+//                          pfLogin model 'master-user')
+//   AUTHENTICATE PLAIN with authzid=<user>, authcid=<pf name> → same as user*<pf name> (model 'sasl-authzid')
+//   a name from pfLogin.template, e.g. <user>#cpm-pf, with the PF's password → the PF for that user (model
+//                          'template'; by LOGIN, or by PLAIN with an empty authzid or authzid=<user>)
 import { timingSafeEqual } from 'node:crypto';
 import type { ResolvedOptions, UserConfig } from '../options.js';
 import { bareDeviceId, deviceKey } from './identity.js';
@@ -43,6 +46,16 @@ export class Accounts {
     return others[0]?.id ?? null;
   }
 
+  /** The PF's per-user login (pfLogin model 'template'): the name matches the template and the password is the PF's. */
+  private templateLogin(authcid: string, password: string): Principal | null {
+    const pf = this.opts.pf;
+    const match = this.opts.pfLogin.match;
+    if (!pf || !match) return null;
+    const user = match(authcid);
+    if (user === null || !this.users.has(user) || !same(password, pf.password)) return null;
+    return { user, device: null, pf: pf.name };
+  }
+
   devicesOf(user: string): string[] {
     return this.users.get(user)?.devices.map((d) => d.id) ?? [];
   }
@@ -68,17 +81,22 @@ export class Accounts {
   /** LOGIN / AUTHENTICATE PLAIN. Returns null on any failure (no detail leaks to the client). */
   authenticate(authcid: string, password: string, authzid = ''): Principal | null {
     const pf = this.opts.pf;
+    const models = this.opts.pfLogin;
+    const perUser = this.templateLogin(authcid, password);
     if (authzid !== '') {
       // PF acting for a user
-      if (pf && authcid === pf.name && same(password, pf.password) && this.users.has(authzid)) {
+      if (pf && models.saslAuthzid && authcid === pf.name && same(password, pf.password) && this.users.has(authzid)) {
         return { user: authzid, device: null, pf: pf.name };
       }
+      // the PF's per-user login name, authorising as that user
+      if (perUser) return perUser.user === authzid ? perUser : null;
       // a user authorising as itself (possibly with a device suffix on authcid)
       const p = this.authenticate(authcid, password);
       return p && p.pf === null && p.user === authzid ? p : null;
     }
+    if (perUser) return perUser;
     const star = authcid.lastIndexOf('*');
-    if (star > 0 && pf) {
+    if (star > 0 && pf && models.masterUser) {
       const user = authcid.slice(0, star);
       if (authcid.slice(star + 1) === pf.name && same(password, pf.password) && this.users.has(user)) {
         return { user, device: null, pf: pf.name };

@@ -91,14 +91,20 @@ export class StatusEventSource {
       if (this.faults.has('push-no-seen') && kind === 'seen') continue;
       if (this.faults.has('push-no-delete') && (kind === 'deleted' || kind === 'expunged')) continue;
       let trigger = device;
-      if (this.faults.has('push-omit-identity')) trigger = null;
+      // The session's own device: a PF session has none (on the keyword path origin.device is the device the PF
+      // named, not the session's), so it is null whenever the PF acts.
+      let session = ev.origin.pf !== null ? null : ev.origin.device;
+      if (this.faults.has('push-omit-identity')) { trigger = null; session = null; }
       if (this.faults.has('push-pf-identity') && ev.origin.pf !== null) trigger = null;
-      if (this.faults.has('push-wrong-device')) trigger = this.accounts.otherDevice(ev.user, trigger);
+      if (this.faults.has('push-wrong-device')) {
+        trigger = this.accounts.otherDevice(ev.user, trigger);
+        if (session !== null) session = this.accounts.otherDevice(ev.user, session);
+      }
       const status: StatusEvent = {
         event: kind, objectType: msg.objectType, user: ev.user, folder: ev.mailbox.name,
         uidValidity: ev.mailbox.uidValidity, uid: msg.uid, imdnMessageId: msg.imdnMessageId,
         flags: [...msg.flags].sort(), modseq: msg.modseq, triggeringDevice: trigger,
-        occurredAt: new Date(), imapBaseUrl: this.imapBaseUrl(),
+        occurredAt: new Date(), imapBaseUrl: this.imapBaseUrl(), sessionDevice: session,
       };
       this.notifier.notify(status);
     }

@@ -16,6 +16,12 @@ export interface PostOptions {
 
 /** POST `body` as application/json; the timeout covers connect, response headers and response body. */
 export function postJson(url: URL, body: string, opts: PostOptions): Promise<AttemptOutcome> {
+  return postBody(url, body, 'application/json', opts);
+}
+
+/** POST `body` with the given Content-Type (Accept names the same media type); same timeout rule as postJson. */
+export function postBody(url: URL, body: string, contentType: string, opts: PostOptions): Promise<AttemptOutcome> {
+  const mediaType = contentType.split(';')[0]!.trim();
   return new Promise((resolve) => {
     if (opts.signal.aborted) return resolve({ kind: 'aborted' });
     let settled = false;
@@ -34,9 +40,9 @@ export function postJson(url: URL, body: string, opts: PostOptions): Promise<Att
         method: 'POST',
         agent: opts.agent,
         headers: {
-          'Content-Type': 'application/json',
+          'Content-Type': contentType,
           'Content-Length': Buffer.byteLength(body),
-          Accept: 'application/json, */*;q=0.1',
+          Accept: `${mediaType}, */*;q=0.1`,
         },
       });
     } catch (err) {

@@ -12,19 +12,28 @@
 //   deterministic), Retry-After honoured up to backoff.max. Not retried: any other non-2xx.
 // * At-least-once: a retry after a lost response may deliver the same index twice.
 // * Logs name the user, index, event and outcome; never the payload, device identity or URL credentials.
+// * NMS formats (nms-json, nms-xml): notify() adds the event to a batch; a timer armed at the batch's first event
+//   flushes it after batchWindowMs into one POST (nms-json: one list per user; nms-xml: one POST per user and
+//   triggering device), each list taking its user's next index. nms-json POSTs, which may carry several users,
+//   share one delivery lane, so they too are delivered strictly in order; nms-xml POSTs use the user's lane.
 import http from 'node:http';
 import https from 'node:https';
 import { buildStatusPayload } from './payload.js';
-import { postJson, type AttemptOutcome } from './http-post.js';
-import type { PushNotifier, PushNotifierOptions, PushNotifierStats, StatusEvent, StatusPayload } from './types.js';
+import { buildNmsPosts, serializeNmsPost } from './nms.js';
+import { postBody, type AttemptOutcome } from './http-post.js';
+import type { NmsBatchPost, PushNotifier, PushNotifierOptions, PushNotifierStats, StatusEvent, StatusPayload } from './types.js';
 
 interface Job {
   seq: number; // global enqueue order: decides which payload is "oldest"
-  user: string;
+  lane: string; // delivery order is strict per lane: the user, or NMS_JSON_LANE
   label: string; // for logs
   body: string;
+  contentType: string;
   notBefore: number; // delayMs fault
 }
+
+/** The lane of nms-json POSTs (a POST may carry several users). Store user names never contain '*'. */
+const NMS_JSON_LANE = '*nms-json';
 
 const DEFAULTS = {
   requestTimeoutMs: 2000,
@@ -33,6 +42,8 @@ const DEFAULTS = {
   maxQueue: 10_000,
   delayMs: 0,
   concurrency: 4,
+  format: 'reference' as const,
+  batchWindowMs: 5,
 };
 
 /** How long close() waits for aborted attempts to unwind before resolving anyway. */
@@ -51,17 +62,24 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
   const delayMs = Math.max(0, opts.delayMs ?? DEFAULTS.delayMs);
   const concurrency = Math.max(1, opts.concurrency ?? DEFAULTS.concurrency);
   const log = opts.log ?? (() => {});
+  const format = opts.format ?? DEFAULTS.format;
+  if (format !== 'reference' && format !== 'nms-json' && format !== 'nms-xml') {
+    throw new TypeError(`push format must be reference, nms-json or nms-xml: got ${String(format)}`);
+  }
+  const batchWindowMs = Math.max(0, opts.batchWindowMs ?? DEFAULTS.batchWindowMs);
   const agent = new (url.protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: concurrency });
 
   const counters = { sent: 0, failed: 0, retried: 0, dropped: 0, suppressed: 0 };
   const indexByUser = new Map<string, number>();
   const queues = new Map<string, Job[]>(); // per user, FIFO
-  const busyUsers = new Set<string>(); // users with a payload in flight
+  const busyLanes = new Set<string>(); // lanes with a payload in flight
   const inFlight = new Set<AbortController>();
   let queued = 0;
   let seq = 0;
   let closed = false;
   let pumpScheduled = false;
+  let batch: StatusEvent[] = []; // NMS formats: events waiting for the batch timer
+  let batchTimer: NodeJS.Timeout | undefined;
   let idleWaiters: Array<() => void> = [];
   let drainWaiters: Array<() => void> = []; // close() waiting for aborted attempts to unwind
 
@@ -74,7 +92,7 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
   }
 
   function isIdle(): boolean {
-    return closed || (queued === 0 && inFlight.size === 0);
+    return closed || (queued === 0 && inFlight.size === 0 && batch.length === 0);
   }
 
   function settleIdle(): void {
@@ -107,8 +125,8 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
   }
 
   function enqueue(job: Job): void {
-    let q = queues.get(job.user);
-    if (!q) queues.set(job.user, (q = []));
+    let q = queues.get(job.lane);
+    if (!q) queues.set(job.lane, (q = []));
     q.push(job);
     queued++;
     while (queued > maxQueue) {
@@ -135,12 +153,12 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
   /** Start deliveries for idle users, oldest payload first, up to `concurrency`. */
   function pump(): void {
     while (!closed && inFlight.size < concurrency) {
-      const user = oldestHead((u) => !busyUsers.has(u));
+      const user = oldestHead((u) => !busyLanes.has(u));
       if (user === undefined) break;
       const job = takeHead(user);
       if (!job) break;
       const ctl = new AbortController();
-      busyUsers.add(user);
+      busyLanes.add(user);
       inFlight.add(ctl);
       void deliver(job, ctl.signal)
         .catch((err: unknown) => {
@@ -148,7 +166,7 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
           say(`${job.label} failed: ${err instanceof Error ? err.message : String(err)}`);
         })
         .finally(() => {
-          busyUsers.delete(user);
+          busyLanes.delete(user);
           inFlight.delete(ctl);
           if (!closed) pump();
           if (inFlight.size === 0) {
@@ -170,7 +188,7 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
         say(`${job.label} abandoned: notifier closed`);
         return;
       }
-      const outcome = await postJson(url, job.body, { timeoutMs: requestTimeoutMs, signal, agent });
+      const outcome = await postBody(url, job.body, job.contentType, { timeoutMs: requestTimeoutMs, signal, agent });
       if (outcome.kind === 'status' && outcome.status >= 200 && outcome.status < 300) {
         counters.sent++;
         return;
@@ -204,6 +222,49 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
     return Math.min(backoff.max, Math.max(exponential, hinted));
   }
 
+  function nextIndex(user: string): number {
+    const index = (indexByUser.get(user) ?? 0) + 1;
+    indexByUser.set(user, index);
+    return index;
+  }
+
+  function batchLabel(post: NmsBatchPost): string {
+    const users = post.lists.map((l) => l.user).join(',');
+    const indexes = post.lists.map((l) => l.index).join(',');
+    const events = post.lists.reduce((n, l) => n + l.nmsEvent.length, 0);
+    return `${post.format} user=${users} index=${indexes} events=${events}`;
+  }
+
+  /** NMS formats: turns the pending batch into POSTs and queues them. */
+  function flushBatch(): void {
+    batchTimer = undefined;
+    const events = batch;
+    batch = [];
+    if (closed || events.length === 0) return settleIdle();
+    const notBefore = Date.now() + delayMs;
+    try {
+      for (const built of buildNmsPosts(format as 'nms-json' | 'nms-xml', events, nextIndex)) {
+        const label = batchLabel(built);
+        const out = opts.nmsTransform ? opts.nmsTransform(built) : built;
+        const posts = out === null ? [] : Array.isArray(out) ? out : [out];
+        if (posts.length === 0) {
+          counters.suppressed++;
+          say(`${label} suppressed by transform`);
+          continue;
+        }
+        const lane = built.format === 'nms-json' ? NMS_JSON_LANE : built.lists[0]!.user;
+        for (const p of posts) {
+          const { contentType, body } = serializeNmsPost(p);
+          enqueue({ seq: ++seq, lane, label, body, contentType, notBefore });
+        }
+      }
+    } catch (err) {
+      counters.failed++;
+      say(`cannot build a ${format} batch of ${events.length} event(s): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    settleIdle();
+  }
+
   return {
     notify(event: StatusEvent): void {
       try {
@@ -212,8 +273,13 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
           say(`notifier closed: ${event.event} for user=${event.user} uid=${event.uid} not sent`);
           return;
         }
-        const index = (indexByUser.get(event.user) ?? 0) + 1;
-        indexByUser.set(event.user, index);
+        if (format !== 'reference') {
+          // copied, so later changes to the caller's event do not alter the batch
+          batch.push({ ...event, flags: [...event.flags] });
+          batchTimer ??= setTimeout(flushBatch, batchWindowMs);
+          return;
+        }
+        const index = nextIndex(event.user);
         const built = buildStatusPayload(event, index);
         const out = opts.transform ? opts.transform(built, event) : built;
         const payloads = out === null ? [] : Array.isArray(out) ? out : [out];
@@ -225,7 +291,7 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
         }
         const notBefore = Date.now() + delayMs;
         for (const p of payloads) {
-          enqueue({ seq: ++seq, user: event.user, label, body: JSON.stringify(p), notBefore });
+          enqueue({ seq: ++seq, lane: event.user, label, body: JSON.stringify(p), contentType: 'application/json', notBefore });
         }
       } catch (err) {
         counters.failed++;
@@ -245,7 +311,11 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
     async close(): Promise<void> {
       if (!closed) {
         closed = true;
-        counters.dropped += queued;
+        clearTimeout(batchTimer);
+        batchTimer = undefined;
+        if (batch.length > 0) say(`closing: ${batch.length} batched event(s) discarded`);
+        counters.dropped += queued + batch.length;
+        batch = [];
         if (queued > 0) say(`closing: ${queued} queued payload(s) discarded`);
         queues.clear();
         queued = 0;

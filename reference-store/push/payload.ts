@@ -8,10 +8,18 @@ import type { NmsEvent, StatusEvent, StatusPayload } from './types.js';
  * ';UIDVALIDITY' / '/;UID' parts stay unambiguous.
  */
 export function imapMailboxUrl(imapBaseUrl: string, user: string, folder: string, uidValidity: number): string {
+  return `${imapFolderUrl(imapBaseUrl, user, folder)};UIDVALIDITY=${uidValidity}`;
+}
+
+/**
+ * RFC 5092 IMAP URL of a mailbox without UIDVALIDITY: imap://<user>@<host:port>/<mailbox>, or
+ * imap://<user>@<host:port>/ for the root (folder null). Same encoding as imapMailboxUrl.
+ */
+export function imapFolderUrl(imapBaseUrl: string, user: string, folder: string | null): string {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^@/]*@)?([^/]*)/i.exec(imapBaseUrl);
   if (!m) throw new TypeError(`not an IMAP base URL: ${imapBaseUrl}`);
   const [, scheme, hostPort] = m;
-  return `${scheme}${encodeURIComponent(user)}@${hostPort}/${encodeURIComponent(folder)};UIDVALIDITY=${uidValidity}`;
+  return `${scheme}${encodeURIComponent(user)}@${hostPort}/${folder === null ? '' : encodeURIComponent(folder)}`;
 }
 
 /** RFC 5092 IMAP URL of one message: <mailbox URL>/;UID=<uid>. */

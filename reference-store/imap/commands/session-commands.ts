@@ -1,6 +1,6 @@
 // Commands valid in any state or before login: CAPABILITY, NOOP, LOGOUT, ID (RFC 2971), LOGIN,
 // AUTHENTICATE PLAIN (RFC 4616, RFC 4959 SASL-IR), OAUTHBEARER (RFC 7628) and XOAUTH2, and after login: ENABLE (RFC 5161), NAMESPACE
-// (RFC 2342), IDLE (RFC 2177). ID's `+sip.instance` is how the store learns a device (A-2).
+// (RFC 2342), IDLE (RFC 2177). ID's `+sip.instance` (or the configured imapIdKey) is how the store learns a device (A-2).
 import { ParseError, astring, isNil, type Token } from '../parser.js';
 import { raw } from '../encode.js';
 import { CommandError, type Session } from '../session.js';
@@ -10,14 +10,15 @@ import type { Principal } from '../../cpm/accounts.js';
 export const SERVER_ID = ['name', 'cpm-reference-store', 'vendor', 'cpm-conformance', 'version', '0.1.0'];
 
 /**
- * Binds a `+sip.instance` to an authenticated session. A device not declared for the user, or a
+ * Binds the device an ID named (`+sip.instance`, or the configured imapIdKey) to an authenticated session. A device not declared for the user, or a
  * session whose device is already fixed by the login name, keeps its identity; the client gets a
  * plain untagged OK note (no [ALERT]: nothing for the end user to see).
  */
 function bindIdDevice(s: Session, value: string): void {
   const p = s.principal!;
+  const key = s.ctx.opts.imapIdKey;
   if (p.pf !== null) {
-    s.write('* OK +sip.instance ignored for the Participating Function; name the device per change');
+    s.write(`* OK ${key} ignored for the Participating Function; name the device per change`);
     return;
   }
   const declared = s.ctx.accounts.declaredDevice(p.user, value);
@@ -26,7 +27,7 @@ function bindIdDevice(s: Session, value: string): void {
     return;
   }
   if (s.device !== null && s.device !== declared) {
-    s.write('* OK Device already bound by the login name; +sip.instance ignored');
+    s.write(`* OK Device already bound by the login name; ${key} ignored`);
     return;
   }
   s.device = declared;
@@ -38,11 +39,12 @@ function cmdId(s: Session, tag: string, args: Token[]): void {
   const items = list.kind === 'list' ? list.items : [];
   if (items.length % 2 !== 0 || items.length > 60) throw new ParseError('ID field/value pairs expected');
   let instance: string | null = null;
+  const idKey = s.ctx.opts.imapIdKey.toLowerCase();
   for (let i = 0; i < items.length; i += 2) {
     const key = astring(items[i]);
     if (key === null) throw new ParseError('ID field name must be a string');
     const value = isNil(items[i + 1]) ? null : astring(items[i + 1]);
-    if (key.toLowerCase() === '+sip.instance' && value) instance = bareDeviceId(value);
+    if (key.toLowerCase() === idKey && value) instance = bareDeviceId(value);
   }
   if (instance !== null && s.ctx.opts.deviceLearning.has('imap-id')) {
     if (s.principal) bindIdDevice(s, instance);
