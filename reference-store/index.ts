@@ -31,6 +31,8 @@ export interface ReferenceStore {
   faults: readonly string[];
   /** Resolves when every PUSH notification produced so far has been delivered or given up. */
   pushIdle(): Promise<void>;
+  /** nms-json / nms-xml: sends the PUSH events batched so far at once, without waiting for the batch window. */
+  pushFlush(): void;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startReferenceStore(options: ReferenceStoreOptions): Promi
     capabilities: caps,
     faults: faultNames,
     pushIdle: async () => { await notifier?.idle(); },
+    pushFlush: () => { notifier?.flush(); },
     stop: () => (stopping ??= (async () => {
       source?.close();
       await server.close();

@@ -299,6 +299,12 @@ export function createPushNotifier(opts: PushNotifierOptions): PushNotifier {
       }
     },
 
+    flush(): void {
+      if (batchTimer === undefined) return;
+      clearTimeout(batchTimer);
+      flushBatch();
+    },
+
     idle(): Promise<void> {
       if (isIdle()) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));

@@ -209,6 +209,8 @@ export interface PushNotifier {
   notify(event: StatusEvent): void;
   /** Resolves when no batch is pending, the queue is empty and nothing is in flight (or the notifier is closed). */
   idle(): Promise<void>;
+  /** NMS formats: sends the pending batch now instead of when its timer fires (no-op otherwise). */
+  flush(): void;
   stats(): PushNotifierStats;
   /** Stops retrying, discards the queue, aborts in-flight requests; resolves promptly. */
   close(): Promise<void>;
