@@ -1,6 +1,6 @@
 // Waiting on events with a deadline, never on the clock alone. A timeout names what was awaited and lists
 // everything that did arrive, so the failure message is the evidence.
-import { setTimeout as delay } from 'node:timers/promises';
+import { Channel } from './evidence/channel.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -8,91 +8,49 @@ export interface WaitOptions {
   description: string;
 }
 
-export class WaitTimeoutError extends Error {
-  constructor(
-    message: string,
-    readonly seen: readonly string[],
-  ) {
-    super(message);
-    this.name = 'WaitTimeoutError';
-  }
-}
+/** A wait that timed out: the evidence engine's ObservationTimeout (`seen` lists what arrived). */
+export { ObservationTimeout as WaitTimeoutError, quietTime } from './evidence/channel.js';
 
-/** Total length of the quiet windows observed in this process (the benchmark reports it apart from the floor). */
-export const quietTime = { ms: 0 };
-
-type Waiter<T> = { pred: (item: T) => boolean; resolve: (item: T) => void };
-
-/** An append-only log of observed items with `waitFor` that also matches items already seen. */
+/**
+ * An IMAP session's log of observed items, on the harness's one evidence engine (harness/evidence/channel.ts):
+ * indices from mark() are channel sequence numbers, waits and quiet windows are the channel's.
+ */
 export class EventLog<T> {
-  private readonly items: T[] = [];
-  private readonly waiters = new Set<Waiter<T>>();
+  readonly channel: Channel<T>;
 
-  constructor(private readonly describeItem: (item: T) => string) {}
+  constructor(describeItem: (item: T) => string) {
+    this.channel = new Channel(describeItem);
+  }
 
   push(item: T): void {
-    this.items.push(item);
-    for (const w of [...this.waiters]) {
-      if (w.pred(item)) {
-        this.waiters.delete(w);
-        w.resolve(item);
-      }
-    }
+    this.channel.push(item);
   }
 
   all(): readonly T[] {
-    return this.items;
+    return this.channel.observed().map((o) => o.item);
   }
 
   /** Index to pass as `since` so that only later items count. */
   mark(): number {
-    return this.items.length;
+    return this.channel.mark();
   }
 
   find(pred: (item: T) => boolean, since = 0): T | undefined {
-    return this.items.slice(since).find(pred);
+    return this.channel.find(pred, since)?.item;
   }
 
-  /** Resolves with the first item (at or after `since`) that matches; rejects after the timeout. */
-  waitFor(pred: (item: T) => boolean, opts: WaitOptions & { since?: number }): Promise<T> {
-    const since = opts.since ?? 0;
-    const hit = this.find(pred, since);
-    if (hit !== undefined) return Promise.resolve(hit);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        const seen = this.items.slice(since).map(this.describeItem);
-        reject(
-          new WaitTimeoutError(
-            `timed out after ${opts.timeoutMs} ms waiting for ${opts.description}; ` +
-              (seen.length ? `saw ${seen.length}:\n  ${seen.join('\n  ')}` : 'nothing arrived'),
-            seen,
-          ),
-        );
-      }, opts.timeoutMs);
-      const waiter: Waiter<T> = {
-        pred,
-        resolve: (item) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      };
-      this.waiters.add(waiter);
-    });
+  /** Resolves with the first item (at or after `since`) that matches; rejects with WaitTimeoutError after the timeout. */
+  async waitFor(pred: (item: T) => boolean, opts: WaitOptions & { since?: number }): Promise<T> {
+    const [hit] = await this.channel.waitFor(pred, { timeoutMs: opts.timeoutMs, description: opts.description, from: opts.since ?? 0 });
+    return hit!.item;
   }
 
   /**
    * Negative check: nothing matching arrives within a quiet window. This is the one bounded wait without an
    * awaited event; it proves absence, it does not synchronise anything.
    */
-  async expectNone(pred: (item: T) => boolean, opts: { forMs: number; description: string; since?: number }): Promise<void> {
-    const since = opts.since ?? this.mark();
-    await delay(opts.forMs);
-    quietTime.ms += opts.forMs;
-    const hit = this.find(pred, since);
-    if (hit !== undefined) {
-      throw new Error(`expected no ${opts.description} within ${opts.forMs} ms, but got: ${this.describeItem(hit)}`);
-    }
+  expectNone(pred: (item: T) => boolean, opts: { forMs: number; description: string; since?: number }): Promise<void> {
+    return this.channel.expectNone(pred, { forMs: opts.forMs, description: opts.description, from: opts.since ?? this.mark() });
   }
 }
 

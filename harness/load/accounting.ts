@@ -1,19 +1,18 @@
 // Judging the notifications of a load run, change by change. Every status change a device made is matched with
-// the PUSH notifications about its object (by IMDN-Message-ID when the binding has an object pointer, else by
-// folder / UIDVALIDITY / UID) and of a kind the change causes. Per change:
+// the PUSH events about its object (every reference the binding declares must agree: harness/push/observe.ts)
+// and of a kind the change causes; a notification may carry several events. Per change:
 //   lost            no notification of the kind that reports the change arrived while the run was listening
 //   late            the first one arrived after the profile's push timeout (push.timeoutMs)
 //   duplicated      more than one notification of a kind the change causes
-//   wrong identity  a notification about the change does not name the acting device (compared with sameDevice,
+//   wrong identity  an event about the change does not name the acting device (compared with sameDevice,
 //                   spec notes §8.5), or names none
-// Per notification:
-//   wrong object    a status notification (seen, unseen, deleted, undeleted, expunged) that no change explains:
+// Per event:
+//   wrong object    a status event (seen, unseen, deleted, undeleted, expunged) that no change explains:
 //                   about an object no device changed, or of a kind no change of that object causes
-//   other           notifications of new objects (the run APPENDs the objects it changes)
-//   unreadable      not JSON, or an event the binding does not name
-import type { PushNotification, StatusEventKind } from '../push/index.js';
-import type { PushPointers } from '../push/binding.js';
-import { sameDevice } from '../spec/device-identity.js';
+//   other           events of new objects (the run APPENDs the objects it changes) and events of no status kind
+// Per notification:
+//   unreadable      the body did not parse in the binding's format
+import { canMatchObjects, isAbout, namesDevice, type ObjectRef, type ObservedEvent, type PushBinding, type PushNotification, type StatusEventKind } from '../push/index.js';
 import { latencyFigures, type LatencyFigures } from './stats.js';
 
 /** What a device does to an object: set \Seen, remove \Seen, or set \Deleted and expunge it. */
@@ -57,8 +56,8 @@ export type ChangeProblem = 'lost' | 'late' | 'duplicated' | 'wrong-identity';
 
 export interface ChangeVerdict {
   change: AppliedChange;
-  /** Notifications attributed to the change, in arrival order. */
-  notifications: PushNotification[];
+  /** Events attributed to the change, in arrival order. */
+  notifications: ObservedEvent[];
   /** Milliseconds from sentAt to the first reporting notification. */
   latencyMs?: number;
   problems: ChangeProblem[];
@@ -82,7 +81,7 @@ export interface LoadAccounting {
   total: KindCounts;
   /** Changes with no problem at all. */
   clean: number;
-  wrongObject: PushNotification[];
+  wrongObject: ObservedEvent[];
   other: number;
   unreadable: number;
   latency: LatencyFigures | null;
@@ -95,24 +94,13 @@ function emptyCounts(): KindCounts {
   return { applied: 0, failed: 0, notified: 0, lost: 0, late: 0, duplicated: 0, wrongIdentity: 0, pending: 0 };
 }
 
-/**
- * How notifications name objects under this binding. A binding with neither an object pointer nor folder and uid
- * pointers cannot be matched (the caller refuses to start such a run).
- */
-export function objectMatcher(pointers: PushPointers): ((n: PushNotification, o: ChangedObject) => boolean) | undefined {
-  const byObject = pointers.object !== undefined;
-  const byLocation = pointers.folder !== undefined && pointers.uid !== undefined;
-  if (!byObject && !byLocation) return undefined;
-  return (n, o) =>
-    (byObject && n.fields.object === o.imdnMessageId) ||
-    (byLocation &&
-      n.fields.folder === o.folder &&
-      (n.fields.uidValidity === undefined || n.fields.uidValidity === o.uidValidity) &&
-      n.fields.uid === o.uid);
+/** The changed object as the binding's matchers see it. */
+export function objectRefOf(c: Pick<AppliedChange, 'object' | 'user'>): ObjectRef {
+  return { imdnMessageId: c.object.imdnMessageId, folder: c.object.folder, uidValidity: c.object.uidValidity, uids: [c.object.uid], user: c.user };
 }
 
 export interface AccountOptions {
-  pointers: PushPointers;
+  binding: Pick<PushBinding, 'object'>;
   /** The profile's push timeout: a first notification later than this is late. */
   timeoutMs: number;
   /**
@@ -125,48 +113,52 @@ export interface AccountOptions {
 
 /** Judges `changes` against the notifications that arrived during the run. */
 export function account(changes: readonly AppliedChange[], notifications: readonly PushNotification[], opts: AccountOptions): LoadAccounting {
-  const about = objectMatcher(opts.pointers);
-  if (!about) throw new Error('the push binding has neither an object pointer nor folder and uid pointers');
-  // Candidates by IMDN-Message-ID and by folder/UID, so a notification is matched without scanning every change.
+  if (!canMatchObjects(opts.binding)) throw new Error('the push binding declares no object reference (IMDN-Message-ID, resource URL, or folder and UID)');
+  // Candidates by IMDN-Message-ID and by UID, so an event is matched without scanning every change.
   const byId = new Map<string, AppliedChange[]>();
-  const byLocation = new Map<string, AppliedChange[]>();
-  const add = (map: Map<string, AppliedChange[]>, key: string, c: AppliedChange): void => {
+  const byUid = new Map<number, AppliedChange[]>();
+  const add = <K>(map: Map<K, AppliedChange[]>, key: K, c: AppliedChange): void => {
     const list = map.get(key);
     if (list) list.push(c);
     else map.set(key, [c]);
   };
   for (const c of changes) {
     add(byId, c.object.imdnMessageId, c);
-    add(byLocation, `${c.object.folder}\u0000${c.object.uid}`, c);
+    add(byUid, c.object.uid, c);
   }
-  const attributed = new Map<AppliedChange, PushNotification[]>();
-  const wrongObject: PushNotification[] = [];
+  const attributed = new Map<AppliedChange, ObservedEvent[]>();
+  const wrongObject: ObservedEvent[] = [];
   let other = 0;
   let unreadable = 0;
 
   for (const n of [...notifications].sort((a, b) => a.seq - b.seq)) {
-    const kind = n.fields.eventKind;
-    if (n.json === undefined || kind === undefined) {
+    if (n.parseError !== undefined) {
       unreadable++;
       continue;
     }
-    if (!STATUS_KINDS.has(kind)) {
-      other++;
-      continue;
+    for (const event of n.events) {
+      const o: ObservedEvent = { notification: n, event };
+      const kinds = event.kinds.filter((k) => STATUS_KINDS.has(k));
+      if (kinds.length === 0) {
+        other++;
+        continue;
+      }
+      const candidates = [
+        ...(event.refs.imdnMessageId !== undefined ? (byId.get(event.refs.imdnMessageId) ?? []) : []),
+        ...(event.refs.uid !== undefined ? (byUid.get(event.refs.uid) ?? []) : []),
+      ];
+      // Each object goes through each kind once, so at most one change of the object causes this kind.
+      const change = candidates.find((c) => causedKinds(c.kind).some((k) => kinds.includes(k)) && isAbout(opts.binding, objectRefOf(c))(event));
+      // An NMS changedObject lists the whole flag state (a seen object's \Deleted event also reads as "seen"):
+      // an event is explained when a change of its object causes any of its kinds.
+      if (!change) {
+        wrongObject.push(o);
+        continue;
+      }
+      const list = attributed.get(change);
+      if (list) list.push(o);
+      else attributed.set(change, [o]);
     }
-    const candidates = [
-      ...(n.fields.object !== undefined ? (byId.get(n.fields.object) ?? []) : []),
-      ...(n.fields.folder !== undefined && n.fields.uid !== undefined ? (byLocation.get(`${n.fields.folder}\u0000${n.fields.uid}`) ?? []) : []),
-    ];
-    // Each object goes through each kind once, so at most one change of the object causes this kind.
-    const change = candidates.find((c) => causedKinds(c.kind).includes(kind) && about(n, c.object));
-    if (!change) {
-      wrongObject.push(n);
-      continue;
-    }
-    const list = attributed.get(change);
-    if (list) list.push(n);
-    else attributed.set(change, [n]);
   }
 
   const byKind = Object.fromEntries(LOAD_CHANGE_KINDS.map((k) => [k, emptyCounts()])) as Record<LoadChangeKind, KindCounts>;
@@ -185,7 +177,7 @@ export function account(changes: readonly AppliedChange[], notifications: readon
       continue;
     }
     const problems: ChangeProblem[] = [];
-    const first = seen.find((n) => n.fields.eventKind === reportedKind(c.kind));
+    const first = seen.find((o) => o.event.kinds.includes(reportedKind(c.kind)));
     let latencyMs: number | undefined;
     if (!first) {
       const open = opts.listenedUntil !== undefined && c.sentAt + opts.timeoutMs + (opts.lateWindowMs ?? 0) > opts.listenedUntil;
@@ -193,12 +185,12 @@ export function account(changes: readonly AppliedChange[], notifications: readon
       else problems.push('lost');
     } else {
       bump('notified');
-      latencyMs = first.t - c.sentAt;
+      latencyMs = first.notification.t - c.sentAt;
       latencies.push(latencyMs);
       if (latencyMs > opts.timeoutMs) problems.push('late');
     }
-    if (causedKinds(c.kind).some((k) => seen.filter((n) => n.fields.eventKind === k).length > 1)) problems.push('duplicated');
-    if (seen.some((n) => n.fields.identity === undefined || !sameDevice(n.fields.identity, c.deviceId))) problems.push('wrong-identity');
+    if (causedKinds(c.kind).some((k) => seen.filter((o) => o.event.kinds.includes(k)).length > 1)) problems.push('duplicated');
+    if (seen.some((o) => !namesDevice(o.event, c.deviceId))) problems.push('wrong-identity');
     for (const p of problems) bump(p === 'wrong-identity' ? 'wrongIdentity' : p);
     if (problems.length === 0 && first) clean++;
     verdicts.push({ change: c, notifications: seen, ...(latencyMs !== undefined ? { latencyMs } : {}), problems });

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { describeProfile, redact, secretsOf } from '../profile/index.js';
-import type { PushNotification } from '../push/index.js';
+import type { ObservedEvent } from '../push/index.js';
 import { LOAD_CHANGE_KINDS, problemCount, type ChangeVerdict, type KindCounts, type LoadChangeKind } from './accounting.js';
 import type { LoadResult } from './runner.js';
 import type { LatencyFigures } from './stats.js';
@@ -41,9 +41,11 @@ export function outcomeOf(r: LoadResult): { outcome: LoadReport['outcome']; exit
   return { outcome: 'clean', exitCode: LOAD_EXIT.CLEAN };
 }
 
-function describeNotification(n: PushNotification): string {
-  const f = n.fields;
-  return `#${n.seq} event=${f.event ?? '-'} identity=${f.identity ?? '-'} object=${f.object ?? '-'}${f.folder !== undefined ? ` folder=${f.folder}` : ''}${f.uid !== undefined ? ` uid=${f.uid}` : ''}`;
+function describeNotification(o: ObservedEvent): string {
+  const e = o.event;
+  const r = e.refs;
+  const ids = e.identities.map((i) => `${i.name}=${i.value ?? '-'}`).join(' ');
+  return `#${o.notification.seq}[${e.position}] kinds=${e.kinds.join('/') || '-'}${e.label !== undefined ? ` (${e.label})` : ''} ${ids} object=${r.imdnMessageId ?? '-'}${r.folder !== undefined ? ` folder=${r.folder}` : ''}${r.uid !== undefined ? ` uid=${r.uid}` : ''}`;
 }
 
 function problemEntries(r: LoadResult): LoadReport['problems'] {

@@ -9,8 +9,8 @@ import type { CaseMeta } from '../conformance/case.js';
 import { now } from '../imap/timeline.js';
 import { select } from '../imap/objects.js';
 import type { Profile } from '../profile/types.js';
-import type { PushNotification } from '../push/index.js';
-import { account, objectMatcher, reportedKind, type AppliedChange, type LoadAccounting } from './accounting.js';
+import { canMatchObjects, isAbout, type PushNotification } from '../push/index.js';
+import { account, objectRefOf, reportedKind, type AppliedChange, type LoadAccounting } from './accounting.js';
 import { planDevices, type LoadDevice } from './devices.js';
 import { ChangeSchedule, type StopReason } from './schedule.js';
 import { ObjectTags, runDevice, type DeviceWorker } from './workload.js';
@@ -84,8 +84,8 @@ function checkSettings(o: LoadOptions, rate: number, durationMs: number, lateWin
   within('the duration (ms)', durationMs, LOAD_LIMITS.durationMs, false);
   if (!(lateWindowMs >= 0 && lateWindowMs <= LOAD_LIMITS.lateWindowMs)) bad(`the late window must be 0 to ${LOAD_LIMITS.lateWindowMs} ms, not ${lateWindowMs}`);
   if (!o.profile.features.push) bad(`the profile "${o.profile.name}" does not declare features.push: its store notifies no PUSH Enabler`);
-  if (!objectMatcher(o.profile.push.binding.pointers)) {
-    bad('the profile\'s push binding has neither an object pointer nor folder and uid pointers: notifications cannot be matched to the changed objects');
+  if (!canMatchObjects(o.profile.push.binding)) {
+    bad('the profile\'s push binding declares no object reference (IMDN-Message-ID, resource URL, or folder and UID): notifications cannot be matched to the changed objects');
   }
 }
 
@@ -130,7 +130,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const from = run.push.mark();
     const schedule = new ChangeSchedule(o.changes, ratePerSecond, durationMs, o.signal);
     const tags = new ObjectTags();
-    const about = objectMatcher(run.push.binding.pointers)!;
+
     const step = Math.max(1, Math.ceil(o.changes / 10));
     let lastAnswered = schedule.startedAt;
     const hooks = {
@@ -143,7 +143,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           // Listen for the reporting notification until the change's late window closes.
           const kind = reportedKind(change.kind);
           const timeoutMs = Math.max(1, change.sentAt + pushTimeoutMs + lateWindowMs - now());
-          awaited.push(run.push.waitFor((n) => n.fields.eventKind === kind && about(n, change.object), { from, timeoutMs }).catch(() => undefined));
+          const about = isAbout(run.push.binding, objectRefOf(change));
+          awaited.push(run.push.waitForEvents((e) => e.event.kinds.includes(kind) && about(e.event), { from, timeoutMs }).catch(() => undefined));
         }
         if (changes.length % step === 0) progress(`${changes.length}/${o.changes} change(s)`);
       },
@@ -163,7 +164,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
     const notifications = run.push.notifications().filter((n) => n.seq >= from);
     const accounting = account(changes, notifications, {
-      pointers: run.push.binding.pointers,
+      binding: run.push.binding,
       timeoutMs: pushTimeoutMs,
       lateWindowMs,
       ...(o.signal?.aborted ? { listenedUntil: now() } : {}),

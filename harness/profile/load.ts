@@ -9,7 +9,8 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import schema from '../../fixtures/profiles/profile.schema.json' with { type: 'json' };
 import { FAULTS } from '../../reference-store/index.js';
-import { DEFAULT_PUSH_POINTERS, DEFAULT_PUSH_SCHEMA_PATH, type PushPointers } from '../push/binding.js';
+import { bindingFromProfile, DEFAULT_PUSH_SCHEMA_PATH, isGeneralForm, type ProfileBinding } from '../push/binding.js';
+import { lintBinding } from '../push/lint.js';
 import { substituteEnv } from './env.js';
 import { readExpectedFailures } from './expected-failures.js';
 import { JsonSyntaxError, parseJsonWithPositions, type SourcePosition } from './json-source.js';
@@ -107,6 +108,8 @@ export function validateProfile(json: unknown, source: string, options: Validate
   const sha256 = hashProfile(declared, secretPaths);
   const fileProblems: ProfileProblem[] = [...(expected?.problems ?? [])];
   const resolved = resolvePaths(normalized, baseDir, fileProblems);
+  // The binding is linted against its own examples before any case runs (selectors, schema, kinds).
+  if (fileProblems.length === 0) fileProblems.push(...lintBinding(resolved.push.binding, { pushDeclared: resolved.features.push }));
   if (fileProblems.length > 0) fail(fileProblems);
   return { ...resolved, ...(expected?.list ? { expectedFailures: expected.list } : {}), source, sha256, secretPaths };
 }
@@ -142,7 +145,8 @@ interface RawProfile {
   push?: {
     listen?: { host?: string; port?: number; allowNonLoopback?: boolean };
     path?: string;
-    binding?: { schema?: string; pointers?: PushPointers; eventNames?: PushSettings['binding']['eventNames'] };
+    binding?: ProfileBinding;
+    delivery?: Partial<PushSettings['delivery']>;
     timeoutMs?: number;
   };
   timeouts?: Partial<Timeouts>;
@@ -304,10 +308,15 @@ function normalize(p: RawProfile): Omit<Profile, 'source' | 'sha256' | 'secretPa
         allowNonLoopback: p.push?.listen?.allowNonLoopback ?? false,
       },
       path: p.push?.path ?? '/push',
-      binding: {
-        schema: binding?.schema ?? SUITE_PUSH_SCHEMA,
-        pointers: binding?.pointers ?? { ...DEFAULT_PUSH_POINTERS },
-        eventNames: binding?.eventNames ?? {},
+      // The one place a profile's binding becomes the general form (a shorthand is translated in binding.ts).
+      binding: (() => {
+        const b = bindingFromProfile(binding);
+        return isGeneralForm(binding) ? b : { ...b, schema: binding?.schema ?? SUITE_PUSH_SCHEMA };
+      })(),
+      delivery: {
+        order: p.push?.delivery?.order ?? 'per-user',
+        graceMs: p.push?.delivery?.graceMs ?? 0,
+        quietWindowMs: p.push?.delivery?.quietWindowMs ?? 300,
       },
       timeoutMs: p.push?.timeoutMs ?? 5000,
     },
@@ -344,7 +353,8 @@ function resolvePaths(
   const t = out.target;
   if ((t.kind === 'external' || t.kind === 'container') && t.ca?.file !== undefined) t.ca.file = file(t.ca.file, '/target/ca/file');
   const schemaPath = out.push.binding.schema;
-  out.push.binding.schema = schemaPath === SUITE_PUSH_SCHEMA ? DEFAULT_PUSH_SCHEMA_PATH : file(schemaPath, '/push/binding/schema');
+  if (typeof schemaPath === 'string') out.push.binding.schema = schemaPath === SUITE_PUSH_SCHEMA ? DEFAULT_PUSH_SCHEMA_PATH : file(schemaPath, '/push/binding/schema');
+  out.push.binding.examples.forEach((e, i) => (e.file = file(e.file, `/push/binding/examples/${i}/file`)));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The loaded target profile, defaults applied. The JSON shape is fixtures/profiles/profile.schema.json;
 // fixtures/profiles/README.md explains every field.
-import type { PushBinding } from '../push/binding.js';
+import type { DeliveryOrder, PushBinding } from '../push/binding.js';
 import type { ExpectedFailures } from './expected-failures.js';
 
 export type TlsMode = 'none' | 'starttls' | 'implicit';
@@ -110,8 +110,10 @@ export interface Features {
 export interface PushSettings {
   listen: { host: string; port: number; allowNonLoopback: boolean };
   path: string;
-  /** binding.schema is an absolute file path. */
-  binding: PushBinding & { schema: string };
+  /** The general form (a shorthand profile is translated); schema and example paths are absolute. */
+  binding: PushBinding;
+  /** How absence is concluded: sentinel barrier (per-user order) or quiet window. */
+  delivery: DeliveryOrder;
   timeoutMs: number;
 }
 

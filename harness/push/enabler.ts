@@ -1,19 +1,14 @@
-// Mock CPM PUSH Enabler (CR §5.4.2): an HTTP/1.1 endpoint on loopback that records every request the
-// store sends, validates JSON payloads against the binding's schema, and extracts the bound fields.
-// Invalid or junk requests are recorded, never dropped: they are evidence for the report.
+// Mock CPM PUSH Enabler (CR §5.4.2): an HTTP/1.1 endpoint on loopback that only receives. It records every
+// request the store sends (raw body kept), decodes it with the binding (harness/push/decode.ts) and publishes the
+// notification and each of its events on the harness's evidence channels (harness/evidence/channel.ts), which
+// cases wait on. Invalid or junk requests are recorded, answered with a 4xx and never dropped: they are evidence.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { Ajv } from 'ajv';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { Channel, ObservationTimeout, type Observed } from '../evidence/channel.js';
 import { now, type TimelineEntry } from '../imap/timeline.js';
 import { isLoopbackHost, LOOPBACK_HINT } from '../profile/loopback.js';
-import { defaultPushBinding, eventKindOf, type PushBinding, type PushPointers, type StatusEventKind } from './binding.js';
-import { jsonPointerGet } from './json-pointer.js';
-import { quietTime } from '../wait.js';
-
-const addFormats = addFormatsModule.default;
+import { defaultPushBinding, type PushBinding } from './binding.js';
+import { createDecoder, type PushEvent, type SchemaProblem } from './decode.js';
 
 /** Requests larger than this are answered 413 (and recorded). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,14 +18,16 @@ const DISCARD_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
 const CLOSE_BOUND_MS = 2000;
 /** Lines of arrivals quoted in a timeout error before eliding. */
 const MAX_LISTED = 100;
+/** Raw body bytes quoted in evidence lines. */
+const QUOTED_BODY_BYTES = 160;
 
 export interface PushEnablerOptions {
   host?: string;
   port?: number;
   path?: string;
-  /** Fields not given take the defaults (shared schema, default pointers, our event names). */
-  binding?: Partial<PushBinding>;
-  /** Validate JSON payloads against binding.schema (default true). */
+  /** The resolved binding (default: the suite's own one-event payload). */
+  binding?: PushBinding;
+  /** Validate payloads against binding.schema (default true). */
   validate?: boolean;
   /** Default timeout for waitFor/waitForCount (profile push.timeoutMs). */
   timeoutMs?: number;
@@ -38,22 +35,7 @@ export interface PushEnablerOptions {
   allowNonLoopback?: boolean;
 }
 
-/** The fields a notification is bound to, extracted through the binding's JSON Pointers. */
-export interface PushFields {
-  identity?: string;
-  event?: string;
-  /** Our kind for `event`, via binding.eventNames. */
-  eventKind?: StatusEventKind;
-  object?: string;
-  folder?: string;
-  uidValidity?: number;
-  uid?: number;
-}
-
-export interface SchemaProblem {
-  path: string;
-  message: string;
-}
+export type { SchemaProblem } from './decode.js';
 
 /** One recorded HTTP request. */
 export interface PushNotification {
@@ -73,17 +55,31 @@ export interface PushNotification {
   tooLarge: boolean;
   /** Set when the request was cut short by the client. */
   aborted: boolean;
-  json?: unknown;
+  contentType?: string;
+  /** How the body was parsed (binding.format, or chosen by Content-Type). */
+  format?: 'json' | 'xml';
+  /** The parsed body (JSON value, or the XML tree as harness/push/decode.ts describes). */
+  parsed?: unknown;
+  /** Set when the body is empty or not well-formed JSON / XML. */
   parseError?: string;
-  /** undefined when not validated (no JSON body, or validation off). */
+  /** undefined when not validated (body did not parse, no schema, or validation off). */
   schemaValid?: boolean;
   schemaErrors: SchemaProblem[];
-  fields: PushFields;
-  /** Bound pointers that resolved to nothing or to a value of the wrong type. */
-  fieldProblems: string[];
+  /** The events the binding's selector found, decoded. */
+  events: PushEvent[];
+  /** Notification-level decoding problems (e.g. the event selector selected nothing). */
+  problems: string[];
   /** Status code we answered (or will answer after the configured delay). */
   status: number;
 }
+
+/** One event as the evidence channel carries it: the event and the notification it came in. */
+export interface ObservedEvent {
+  notification: PushNotification;
+  event: PushEvent;
+}
+
+export type EventPredicate = (e: ObservedEvent) => boolean;
 
 export type NotificationPredicate = (n: PushNotification) => boolean;
 
@@ -130,6 +126,16 @@ export interface PushEnabler {
   notifications(): PushNotification[];
   /** seq the next arrival will get: pass it as `from` to ignore everything before now. */
   mark(): number;
+  /** Events of the notifications with seq >= from, in arrival order. */
+  events(from?: number): ObservedEvent[];
+  /**
+   * Waits for `count` (default 1) events matching the predicate, from notification `from` on; rejects with
+   * ObservationTimeout listing every notification that arrived (undecodable ones included).
+   */
+  waitForEvents(predicate: EventPredicate, opts?: WaitOptions & { count?: number }): Promise<ObservedEvent[]>;
+  /** Negative check over a fixed quiet window, on events (UnexpectedObservation when one arrives). */
+  expectNoEvent(predicate: EventPredicate, opts: QuietOptions): Promise<void>;
+  describeEvent(e: ObservedEvent): string;
   waitFor(predicate: NotificationPredicate, opts?: WaitOptions): Promise<PushNotification>;
   waitForCount(n: number, predicate: NotificationPredicate, opts?: WaitOptions): Promise<PushNotification[]>;
   /**
@@ -145,11 +151,6 @@ export interface PushEnabler {
   /** One line per notification, as used in error messages. */
   describe(n: PushNotification): string;
   close(): Promise<void>;
-}
-
-interface Waiter {
-  accepts(n: PushNotification): void;
-  fail(reason: string): void;
 }
 
 const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
@@ -170,76 +171,6 @@ function redactHeaders(raw: http.IncomingHttpHeaders): Record<string, string | s
   return out;
 }
 
-function loadSchema(schema: PushBinding['schema']): Record<string, unknown> {
-  if (typeof schema !== 'string') return schema;
-  let text: string;
-  try {
-    text = readFileSync(schema, 'utf8');
-  } catch (e) {
-    throw new Error(`push payload schema ${schema} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); set push.binding.schema in the profile or start the mock with validate: false`);
-  }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`push payload schema ${schema} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** Vendor schemas may be draft-07 or 2020-12; they are the vendor's, so ajv's strict mode stays off. */
-function compilePayloadSchema(schema: Record<string, unknown>): ValidateFunction {
-  const declared = typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
-  const ajv = /draft-0[67]/.test(declared)
-    ? new Ajv({ allErrors: true, strict: false })
-    : new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
-
-function schemaProblems(errors: ErrorObject[] | null | undefined): SchemaProblem[] {
-  return (errors ?? []).map((e) => {
-    const params = e.params as { additionalProperty?: string; unevaluatedProperty?: string };
-    const unknown = params.additionalProperty ?? params.unevaluatedProperty;
-    return {
-      path: e.instancePath === '' ? '/' : e.instancePath,
-      message: `${e.message ?? e.keyword}${unknown !== undefined ? ` "${unknown}"` : ''}`,
-    };
-  });
-}
-
-function extractFields(json: unknown, binding: PushBinding): { fields: PushFields; problems: string[] } {
-  const fields: PushFields = {};
-  const problems: string[] = [];
-  const asString = (name: keyof PushPointers): string | undefined => {
-    const pointer = binding.pointers[name];
-    if (pointer === undefined) return undefined;
-    const v = jsonPointerGet(json, pointer);
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number') return String(v);
-    problems.push(v === undefined ? `${name}: nothing at ${pointer}` : `${name}: ${pointer} is ${JSON.stringify(v)?.slice(0, 60)}, expected a string`);
-    return undefined;
-  };
-  const asNumber = (name: keyof PushPointers): number | undefined => {
-    const pointer = binding.pointers[name];
-    if (pointer === undefined) return undefined;
-    const v = jsonPointerGet(json, pointer);
-    if (typeof v === 'number' && Number.isInteger(v)) return v;
-    if (typeof v === 'string' && /^[0-9]+$/.test(v)) return Number(v);
-    problems.push(v === undefined ? `${name}: nothing at ${pointer}` : `${name}: ${pointer} is ${JSON.stringify(v)?.slice(0, 60)}, expected an integer`);
-    return undefined;
-  };
-  const set = <K extends keyof PushFields>(key: K, value: PushFields[K] | undefined): void => {
-    if (value !== undefined) fields[key] = value;
-  };
-  set('identity', asString('identity'));
-  set('event', asString('event'));
-  if (fields.event !== undefined) set('eventKind', eventKindOf(binding, fields.event));
-  set('object', asString('object'));
-  set('folder', asString('folder'));
-  set('uidValidity', asNumber('uidValidity'));
-  set('uid', asNumber('uid'));
-  return { fields, problems };
-}
-
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 }
@@ -255,35 +186,57 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
   if (!opts.allowNonLoopback && !isLoopbackHost(host)) {
     throw new Error(`push enabler host "${host}" is not a loopback address: ${LOOPBACK_HINT}`);
   }
-  const defaults = defaultPushBinding();
-  const binding: PushBinding = {
-    schema: opts.binding?.schema ?? defaults.schema,
-    pointers: opts.binding?.pointers ?? defaults.pointers,
-    eventNames: opts.binding?.eventNames ?? defaults.eventNames,
-  };
-  const validatePayload = opts.validate === false ? undefined : compilePayloadSchema(loadSchema(binding.schema));
+  const binding: PushBinding = opts.binding ?? defaultPushBinding();
+  if (typeof binding.events !== 'string' || !binding.notification) throw new TypeError('push enabler: binding must be a resolved PushBinding (bindingFromProfile / shorthandBinding)');
+  const decode = createDecoder(binding, opts.validate !== false);
 
   const startedAt = now();
   let records: PushNotification[] = [];
   let nextSeq = 1;
   let behaviour = { status: 204, delayMs: 0, failFirst: 0, failStatus: 503 };
-  const waiters = new Set<Waiter>();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let closing: Promise<void> | undefined;
 
+  const quoteBody = (n: PushNotification): string => {
+    const text = n.body.subarray(0, QUOTED_BODY_BYTES).toString('utf8').replace(/\s+/g, ' ');
+    return `${JSON.stringify(text)}${n.body.length > QUOTED_BODY_BYTES ? ` … (${formatBytes(n.body.length)})` : ''}`;
+  };
+
+  const describeEventOnly = (e: PushEvent): string => {
+    const r = e.refs;
+    const parts = [`[${e.position}] ${e.kinds.length ? e.kinds.join('/') : 'no-kind'}${e.label !== undefined ? ` (${e.label})` : ''}`];
+    if (r.imdnMessageId !== undefined) parts.push(`imdn=${r.imdnMessageId}`);
+    if (r.folder !== undefined) parts.push(`folder=${r.folder}`);
+    if (r.uidValidity !== undefined) parts.push(`uidvalidity=${r.uidValidity}`);
+    if (r.uid !== undefined) parts.push(`uid=${r.uid}`);
+    if (r.user !== undefined) parts.push(`user=${r.user}`);
+    for (const id of e.identities) parts.push(`${id.name}=${id.value ?? '-'}`);
+    if (e.problems.length) parts.push(`problems: ${e.problems.join('; ')}`);
+    return parts.join(' ');
+  };
+
   const describe = (n: PushNotification): string => {
     const parts = [`#${n.seq}`, `+${(n.t - startedAt).toFixed(1)}ms`, `${n.method} ${n.path}`, `→ ${n.status}`];
     if (n.tooLarge) parts.push(`body-too-large (${formatBytes(n.bodyBytes)})`);
-    else if (n.parseError !== undefined) parts.push(`not-json (${n.parseError.slice(0, 60)})`);
-    else {
-      parts.push(`event=${n.fields.event ?? '-'}`, `identity=${n.fields.identity ?? '-'}`, `object=${n.fields.object ?? '-'}`);
-      if (n.fields.uid !== undefined) parts.push(`uid=${n.fields.uid}`);
+    else if (n.parseError !== undefined) parts.push(`undecodable: ${n.parseError.slice(0, 100)}; body ${quoteBody(n)}`);
+    else if (n.format !== undefined) {
+      parts.push(`${n.format} ${n.events.length} event(s)`);
       parts.push(`schema=${n.schemaValid === undefined ? 'unchecked' : n.schemaValid ? 'valid' : `invalid(${n.schemaErrors.length})`}`);
+      if (n.problems.length) parts.push(`problems: ${n.problems.join('; ')}`);
+      if (n.events.length) parts.push(`{ ${n.events.map(describeEventOnly).join(' | ')} }`);
     }
     if (n.aborted) parts.push('aborted');
     return parts.join(' ');
   };
+
+  // The evidence channels: every notification, and every decoded event (with its notification).
+  const notificationChannel = new Channel<PushNotification>(describe);
+  const eventChannel = new Channel<ObservedEvent>((e) => `#${e.notification.seq} ${describeEventOnly(e.event)}`);
+  /** Event-channel mark at the arrival of notification seq (1-based): index seq-1. */
+  const eventMarks: number[] = [];
+  const eventFrom = (fromSeq: number): number => (fromSeq <= 1 ? 0 : (eventMarks[fromSeq - 1] ?? eventChannel.mark()));
+  const notificationFrom = (fromSeq: number): number => Math.max(0, fromSeq - 1);
 
   const listArrivals = (from: number): string => {
     const seen = records.filter((r) => r.seq >= from);
@@ -291,6 +244,18 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     const shown = seen.slice(-MAX_LISTED).map((r) => `  ${describe(r)}`);
     const elided = seen.length > MAX_LISTED ? [`  … ${seen.length - MAX_LISTED} earlier not shown`] : [];
     return `${seen.length} request(s) arrived:\n${[...elided, ...shown].join('\n')}`;
+  };
+
+  /** A timeout lists the notifications (decodable or not), which is the evidence a vendor acts on. */
+  const withArrivals = async <T>(from: number, wait: Promise<T>): Promise<T> => {
+    try {
+      return await wait;
+    } catch (e) {
+      if (!(e instanceof ObservationTimeout)) throw e;
+      // The channel's head ("timed out after N ms waiting for X (k/n matched)") with the notifications listed.
+      const head = e.message.slice(0, e.message.indexOf(' matched);') + ' matched)'.length);
+      throw new ObservationTimeout(`${head}; ${listArrivals(from)}`, e.seen, e.matched);
+    }
   };
 
   const answerStatus = (): number => {
@@ -301,25 +266,11 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     return behaviour.status;
   };
 
-  /** A throwing predicate must fail its own wait, not the request handler (which would take the server down). */
-  const guarded = (predicate: NotificationPredicate): { test: NotificationPredicate; error: () => Error | undefined } => {
-    let error: Error | undefined;
-    return {
-      test(n) {
-        try {
-          return predicate(n);
-        } catch (e) {
-          error ??= new Error(`notification predicate threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-          return false;
-        }
-      },
-      error: () => error,
-    };
-  };
-
   const record = (n: PushNotification): void => {
     records.push(n);
-    for (const w of [...waiters]) w.accepts(n);
+    eventMarks[n.seq - 1] = eventChannel.mark();
+    notificationChannel.push(n);
+    for (const event of n.events) eventChannel.push({ notification: n, event });
   };
 
   const respond = (res: http.ServerResponse, status: number, delayMs: number, closeAfter = false): void => {
@@ -353,9 +304,10 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     bodyBytes: 0,
     tooLarge: false,
     aborted: false,
+    ...(typeof req.headers['content-type'] === 'string' ? { contentType: req.headers['content-type'] } : {}),
     schemaErrors: [],
-    fields: {},
-    fieldProblems: [],
+    events: [],
+    problems: [],
   });
 
   const stamp = (): Pick<PushNotification, 'seq' | 't' | 'wallClock'> => ({
@@ -386,27 +338,19 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
       const n: PushNotification = { ...baseRecord(req), ...stamp(), status: 0, bodyBytes: received, tooLarge, aborted };
       n.body = tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks);
       const onPath = (req.url ?? '').split('?')[0] === path;
-      if (!tooLarge && !aborted) {
-        const text = n.body.toString('utf8');
-        if (text.trim() === '') n.parseError = 'empty body';
-        else {
-          try {
-            n.json = JSON.parse(text);
-          } catch (e) {
-            n.parseError = (e as Error).message;
-          }
-        }
-        if (n.json !== undefined) {
-          if (validatePayload !== undefined) {
-            n.schemaValid = validatePayload(n.json);
-            n.schemaErrors = schemaProblems(validatePayload.errors);
-          }
-          const { fields, problems } = extractFields(n.json, binding);
-          n.fields = fields;
-          n.fieldProblems = problems;
-        }
+      if (!tooLarge && !aborted && onPath && req.method === 'POST') {
+        const d = decode(n.body, n.contentType);
+        n.format = d.format;
+        if (d.parseError !== undefined) n.parseError = d.parseError;
+        if (d.parsed !== undefined) n.parsed = d.parsed;
+        if (d.schemaValid !== undefined) n.schemaValid = d.schemaValid;
+        n.schemaErrors = d.schemaErrors;
+        n.events = d.events;
+        n.problems = d.problems;
       }
-      n.status = aborted ? 0 : tooLarge ? 413 : !onPath ? 404 : req.method !== 'POST' ? 405 : answerStatus();
+      // A body that does not decode is refused (400), so a store that logs its failures can see it; it is still
+      // recorded and shown to every case waiting at the time.
+      n.status = aborted ? 0 : tooLarge ? 413 : !onPath ? 404 : req.method !== 'POST' ? 405 : n.parseError !== undefined ? 400 : answerStatus();
       record(n);
       if (!aborted) respond(res, n.status, tooLarge ? 0 : behaviour.delayMs, tooLarge);
     };
@@ -459,51 +403,6 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
   });
   const port = (server.address() as AddressInfo).port;
 
-  const waitMatching = (
-    count: number,
-    predicate: NotificationPredicate,
-    opts: WaitOptions,
-  ): Promise<PushNotification[]> => {
-    const from = opts.from ?? 1;
-    const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
-    const what = opts.description ?? (count === 1 ? 'a matching PUSH notification' : `${count} matching PUSH notifications`);
-    const guard = guarded(predicate);
-    const matches = records.filter((r) => r.seq >= from && guard.test(r)).slice(0, count);
-    if (guard.error()) return Promise.reject(guard.error());
-    if (matches.length >= count) return Promise.resolve(matches);
-    if (closing) return Promise.reject(new Error(`push enabler is closed; ${what} never came`));
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        accepts(n) {
-          const hit = n.seq >= from && guard.test(n);
-          const error = guard.error();
-          if (error) {
-            cleanup();
-            reject(error);
-            return;
-          }
-          if (!hit) return;
-          matches.push(n);
-          if (matches.length < count) return;
-          cleanup();
-          resolve(matches);
-        },
-        fail(reason) {
-          cleanup();
-          reject(new Error(`${reason} waiting for ${what} (${matches.length}/${count} matched); ${listArrivals(from)}`));
-        },
-      };
-      const timer = setTimeout(() => waiter.fail(`timed out after ${timeoutMs} ms`), timeoutMs);
-      timers.add(timer);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        timers.delete(timer);
-        waiters.delete(waiter);
-      };
-      waiters.add(waiter);
-    });
-  };
-
   const enabler: PushEnabler = {
     url: `http://${urlHost(host)}:${port}${path}`,
     host,
@@ -512,53 +411,30 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     binding,
     notifications: () => [...records],
     mark: () => nextSeq,
-    async waitFor(predicate, o = {}) {
-      const [first] = await waitMatching(1, predicate, o);
-      return first as PushNotification;
-    },
-    waitForCount: (n, predicate, o = {}) => waitMatching(n, predicate, o),
-    expectNone(predicate, o) {
+    events: (from = 1) => eventChannel.observed(eventFrom(from)).map((o) => o.item),
+    waitForEvents(predicate, o = {}) {
       const from = o.from ?? 1;
-      const what = o.description ?? 'matching PUSH notification';
-      const guard = guarded(predicate);
-      const early = records.find((r) => r.seq >= from && guard.test(r));
-      if (guard.error()) return Promise.reject(guard.error());
-      if (early) return Promise.reject(new Error(`unexpected ${what}: ${describe(early)}`));
-      // A closed mock observes nothing, so silence would prove nothing.
-      if (closing) return Promise.reject(new Error(`push enabler is closed; cannot observe the absence of ${what}`));
-      return new Promise((resolve, reject) => {
-        const waiter: Waiter = {
-          accepts(n) {
-            const hit = n.seq >= from && guard.test(n);
-            const error = guard.error();
-            if (error) {
-              cleanup();
-              reject(error);
-              return;
-            }
-            if (!hit) return;
-            cleanup();
-            reject(new Error(`unexpected ${what} within the ${o.forMs} ms quiet window: ${describe(n)}`));
-          },
-          fail(reason) {
-            cleanup();
-            if (reason === '') {
-              quietTime.ms += o.forMs;
-              resolve();
-            } else reject(new Error(`${reason} observing the quiet window for ${what}`));
-          },
-        };
-        const timer = setTimeout(() => waiter.fail(''), o.forMs);
-        timers.add(timer);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          timers.delete(timer);
-          waiters.delete(waiter);
-        };
-        waiters.add(waiter);
-      });
+      const what = o.description ?? 'a matching PUSH event';
+      const wait = eventChannel.waitFor(predicate, { from: eventFrom(from), timeoutMs: o.timeoutMs ?? defaultTimeoutMs, description: what, count: o.count ?? 1 });
+      return withArrivals(from, wait.then((hits) => hits.map((h) => h.item)));
     },
+    expectNoEvent: (predicate, o) =>
+      eventChannel.expectNone(predicate, { forMs: o.forMs, from: eventFrom(o.from ?? 1), description: o.description ?? 'matching PUSH event' }),
+    describeEvent: (e) => `#${e.notification.seq} ${describeEventOnly(e.event)}`,
+    async waitFor(predicate, o = {}) {
+      const [first] = await this.waitForCount(1, predicate, o);
+      return first!;
+    },
+    waitForCount(n, predicate, o = {}) {
+      const from = o.from ?? 1;
+      const what = o.description ?? (n === 1 ? 'a matching PUSH notification' : `${n} matching PUSH notifications`);
+      const wait = notificationChannel.waitFor(predicate, { from: notificationFrom(from), timeoutMs: o.timeoutMs ?? defaultTimeoutMs, description: what, count: n });
+      return withArrivals(from, wait.then((hits) => hits.map((h: Observed<PushNotification>) => h.item)));
+    },
+    expectNone: (predicate, o) =>
+      notificationChannel.expectNone(predicate, { forMs: o.forMs, from: notificationFrom(o.from ?? 1), description: o.description ?? 'matching PUSH notification' }),
     clear() {
+      // Waits keep working on what arrives later; evidence already handed out stays with the cases.
       records = [];
     },
     behave(b) {
@@ -578,7 +454,8 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
     describe,
     close() {
       closing ??= (async () => {
-        for (const w of [...waiters]) w.fail('push enabler closed while');
+        notificationChannel.close('push enabler closed');
+        eventChannel.close('push enabler closed');
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

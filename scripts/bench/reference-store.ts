@@ -79,8 +79,8 @@ export async function benchReferenceStore(opts: { sessions?: number; opsPerSessi
       const from = push.mark();
       const sent = now();
       await dev.command(`UID STORE ${uid} +FLAGS.SILENT (\\Seen)`);
-      const note = await push.waitFor((x) => x.fields.eventKind === 'seen' && x.fields.uid === uid, { from, timeoutMs: 5000 });
-      latencies.push(note.t - sent);
+      const [note] = await push.waitForEvents((x) => x.event.kinds.includes('seen') && x.event.refs.uid === uid, { from, timeoutMs: 5000 });
+      latencies.push(note!.notification.t - sent);
       await dev.command(`UID STORE ${uid} -FLAGS.SILENT (\\Seen)`);
     }
     dev.close();

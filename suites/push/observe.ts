@@ -1,19 +1,25 @@
-// What the mock CPM PUSH Enabler must see after a status change: a notification of the right kind about the
-// changed object, naming the device that made the change. The payload format is the profile's binding (A-5):
-// the object is matched by IMDN-Message-ID when the binding has an object pointer, else by folder, UIDVALIDITY
-// and UID; device identities are compared after normalisation (spec notes §8.5).
+// What the mock CPM PUSH Enabler must see after a status change: an event of the right kind about the changed
+// object, naming the device that made the change. The payload format is the profile's binding (A-5): events
+// are found, classified and matched to objects as the binding declares (harness/push/observe.ts); device
+// identities are compared after normalisation (spec notes §8.5). Negative checks are never vacuous: absence
+// counts only after a notification for the change, or for a sentinel change, was seen.
 import { METRICS, type CaseContext } from '../../harness/conformance/context.js';
-import { BlockedError, must } from '../../harness/must/index.js';
+import { must } from '../../harness/must/index.js';
 import type { Device, User } from '../../harness/profile/types.js';
-import { vendorEventNames, type PushNotification, type StatusEventKind } from '../../harness/push/index.js';
-import { sameDevice } from '../../harness/spec/device-identity.js';
-import { deviceLetter, type Change, type StagedObject } from './staging.js';
-
-/**
- * Quiet window for negative checks (no second notification, none naming another device). A store posts the
- * notifications of one change together; this bounds the observation, it is not a synchronisation point.
- */
-export const QUIET_WINDOW_MS = 300;
+import {
+  evidenceLines,
+  identityShown,
+  namesDevice,
+  namesOther,
+  observeChange,
+  type ChangeObservation,
+  type ChangeSpec,
+  type ObjectRef,
+  type ObservedEvent,
+  type StatusEventKind,
+} from '../../harness/push/index.js';
+import type { DeviceSession } from '../../harness/imap/session.js';
+import { deviceLetter, sentinelChange, type Change, type StagedObject } from './staging.js';
 
 /** The notification kind that reports the change. */
 export function reportedKind(change: Change): StatusEventKind {
@@ -25,150 +31,141 @@ export function causedKinds(change: Change): StatusEventKind[] {
   return change === 'expunged' ? ['deleted', 'expunged'] : [change];
 }
 
-/**
- * Whether a notification is about the object: its object field (when the binding has an object pointer) equals
- * the IMDN-Message-ID, or its folder / UIDVALIDITY / UID (when bound) name the object or an earlier copy of it.
- * Either reference identifies the object; a store that loses one of them is judged by the cases about that.
- */
-export function aboutObject(c: CaseContext, o: StagedObject): (n: PushNotification) => boolean {
-  const p = c.push.binding.pointers;
-  const byLocation = p.folder !== undefined && p.uid !== undefined;
-  if (p.object === undefined && !byLocation) {
-    throw new BlockedError('the push binding has neither an object pointer nor folder and uid pointers: notifications cannot be matched to objects');
-  }
-  return (n) =>
-    (p.object !== undefined && n.fields.object === o.imdnMessageId) ||
-    (byLocation &&
-      n.fields.folder === o.folder &&
-      (n.fields.uidValidity === undefined || n.fields.uidValidity === o.uidValidity) &&
-      n.fields.uid !== undefined &&
-      o.uids.includes(n.fields.uid));
+export function objectRef(user: User, o: StagedObject): ObjectRef {
+  return { imdnMessageId: o.imdnMessageId, folder: o.folder, uidValidity: o.uidValidity, uids: o.uids, user: user.name };
 }
 
-export function describeObject(c: CaseContext, o: StagedObject): string {
-  const p = c.push.binding.pointers;
-  const refs = [
-    ...(p.object !== undefined ? [`IMDN-Message-ID ${o.imdnMessageId}`] : []),
-    ...(p.folder !== undefined && p.uid !== undefined ? [`${o.folder} UIDVALIDITY ${o.uidValidity} UID ${o.uids.join(' or ')}`] : []),
-  ];
-  return `the ${o.type} object (${refs.join(', or ')})`;
+export function describeObject(o: StagedObject): string {
+  return `the ${o.type} object (IMDN-Message-ID ${o.imdnMessageId}, ${o.folder} UIDVALIDITY ${o.uidValidity} UID ${o.uids.join(' or ')})`;
 }
 
 export function describeDevice(user: User, d: Device): string {
   return `device ${deviceLetter(user, d)} of ${user.name} (${d.id})`;
 }
 
-function kindPredicate(c: CaseContext, o: StagedObject, kinds: readonly StatusEventKind[]): (n: PushNotification) => boolean {
-  const about = aboutObject(c, o);
-  return (n) => n.fields.eventKind !== undefined && kinds.includes(n.fields.eventKind) && about(n);
+function spec(c: CaseContext, user: User, o: StagedObject, kind: StatusEventKind, from: number, since: number, caused: StatusEventKind[] = [kind]): ChangeSpec {
+  return { object: objectRef(user, o), kind, caused, from, since, timeoutMs: c.notifyTimeoutMs };
 }
 
-function waitDescription(c: CaseContext, o: StagedObject, kind: StatusEventKind): string {
-  const names = vendorEventNames(c.push.binding, kind).map((e) => JSON.stringify(e)).join(' or ');
-  return `a ${kind} notification (event ${names}) about ${describeObject(c, o)}`;
-}
-
-/** Notes the arrival and records the push latency (change made → notification received) for the reports. */
-function arrivedAfter(c: CaseContext, n: PushNotification, since: number): void {
-  c.note(`PUSH notification #${n.seq} (${n.fields.event ?? '?'}) arrived ${(n.t - since).toFixed(0)} ms after the change`);
-  c.metric(METRICS.pushLatency, Math.max(0, n.t - since));
+/** Evidence of the observation into the case's record; the latency into its metrics. */
+function record(c: CaseContext, s: ChangeSpec, o: ChangeObservation): void {
+  for (const line of evidenceLines(c.push, s, o)) c.note(line);
+  if (o.latencyMs !== undefined) c.metric(METRICS.pushLatency, o.latencyMs);
 }
 
 /**
- * Waits (profile push timeout) for the notification reporting `kind` about the object, counted from `from`
- * (a push mark taken before the change); no notification is a push.status-change failure with what did arrive.
+ * Waits (profile push timeout) for the event reporting `kind` about the object, counted from `from` (a push
+ * mark taken before the change); none is a push.status-change failure with every notification that did arrive.
  */
-export async function expectNotification(c: CaseContext, o: StagedObject, kind: StatusEventKind, from: number, since: number): Promise<PushNotification> {
-  const description = waitDescription(c, o, kind);
-  try {
-    const n = await c.push.waitFor(kindPredicate(c, o, [kind]), { from, timeoutMs: c.notifyTimeoutMs, description });
-    arrivedAfter(c, n, since);
-    return n;
-  } catch (err) {
-    const message = (err as Error).message;
-    if (!/^timed out/.test(message)) throw err;
+export async function expectNotification(c: CaseContext, user: User, o: StagedObject, kind: StatusEventKind, from: number, since: number): Promise<ObservedEvent> {
+  const s = spec(c, user, o, kind, from, since);
+  const obs = await observeChange(c.push, s);
+  record(c, s, obs);
+  if (!obs.positive) {
     return must.fail({
       requirement: 'push.status-change',
       what: `no notification to the CPM PUSH Enabler reported the ${kind} change`,
-      expected: `${description} within ${c.notifyTimeoutMs} ms (push.timeoutMs)`,
-      actual: message,
+      expected: `a ${kind} event about ${describeObject(o)} within ${c.notifyTimeoutMs} ms (push.timeoutMs)`,
+      actual: obs.timeout ?? 'nothing arrived',
     });
   }
+  return obs.positive;
 }
 
 /**
  * Like expectNotification, but silence is not this check's business (arrival is push.status-change, checked by
  * the notified-with-identity cases): resolves undefined after the push timeout and notes it.
  */
-export async function notificationIfAny(c: CaseContext, o: StagedObject, kind: StatusEventKind, from: number, since: number): Promise<PushNotification | undefined> {
-  const description = waitDescription(c, o, kind);
-  try {
-    const n = await c.push.waitFor(kindPredicate(c, o, [kind]), { from, timeoutMs: c.notifyTimeoutMs, description });
-    arrivedAfter(c, n, since);
-    return n;
-  } catch (err) {
-    if (!/^timed out/.test((err as Error).message)) throw err;
-    c.note(`no ${kind} notification about ${describeObject(c, o)} within ${c.notifyTimeoutMs} ms: nothing to attribute here`);
-    return undefined;
-  }
+export async function notificationIfAny(c: CaseContext, user: User, o: StagedObject, kind: StatusEventKind, from: number, since: number): Promise<ObservedEvent | undefined> {
+  const s = spec(c, user, o, kind, from, since);
+  const obs = await observeChange(c.push, s);
+  record(c, s, obs);
+  if (!obs.positive) c.note(`no ${kind} event about ${describeObject(o)} within ${c.notifyTimeoutMs} ms: nothing to attribute here`);
+  return obs.positive;
 }
 
-/** The device of `user` other than `actor` that the notification names, if any. */
-export function otherDeviceNamed(n: PushNotification, actor: Device, user: User): Device | undefined {
-  const id = n.fields.identity;
-  return id === undefined ? undefined : user.devices.find((d) => d !== actor && sameDevice(id, d.id));
-}
-
-function identityShown(n: PushNotification): string {
-  if (n.fields.identity !== undefined) return JSON.stringify(n.fields.identity);
-  const problem = n.fieldProblems.find((p) => p.startsWith('identity:'));
-  return `no identity (${problem ?? 'the identity pointer resolved to nothing'})`;
-}
-
-/** PN-23: the notification names the acting device (after normalisation), and no other device of the user. */
-export function mustNameDevice(n: PushNotification, actor: Device, user: User): void {
-  const other = otherDeviceNamed(n, actor, user);
+/** PN-23: every actor field of the event names the acting device (after normalisation), and no other device of the user. */
+export function mustNameDevice(e: ObservedEvent, actor: Device, user: User): void {
+  const where = `notification #${e.notification.seq}, event ${e.event.position}`;
+  const other = namesOther(e.event, user.devices.filter((d) => d !== actor));
   must.ok(other === undefined, {
     requirement: 'push.trigger-identity',
-    what: `notification #${n.seq} names another device than the one that made the change`,
+    what: `${where} names another device than the one that made the change`,
     expected: describeDevice(user, actor),
-    actual: `${identityShown(n)} = ${other ? describeDevice(user, other) : ''}`,
+    actual: `${identityShown(e.event)} = ${other ? describeDevice(user, other as Device) : ''}`,
   });
-  must.ok(n.fields.identity !== undefined && sameDevice(n.fields.identity, actor.id), {
+  must.ok(namesDevice(e.event, actor.id), {
     requirement: 'push.trigger-identity',
-    what: `notification #${n.seq} does not name the device that triggered the status change`,
+    what: `${where} does not name the device that triggered the status change`,
     expected: `${describeDevice(user, actor)}, in any form equal after normalisation (URN, <URN>, +sip.instance, public GRUU)`,
-    actual: identityShown(n),
+    actual: identityShown(e.event),
   });
+}
+
+/** A sentinel change by `s` (another object of the user), for the barrier that concludes absence. */
+function sentinelFor(c: CaseContext, s: DeviceSession, user: User, change: Change) {
+  return () => sentinelChange(c, s, user, change === 'seen' ? 'deleted' : 'seen');
 }
 
 /**
- * PN-23, the negative side: during a quiet window after the change no notification about it names a device of
- * `user` other than `actor`.
+ * PN-23, the negative side: no event about the change names a device of `user` other than `actor`. Absence is
+ * concluded by a sentinel barrier (or the profile's quiet window), and only counts once a notification for
+ * the change or for the sentinel was seen.
  */
-export async function mustNotNameOthers(c: CaseContext, o: StagedObject, change: Change, actor: Device, user: User, from: number): Promise<void> {
-  const caused = kindPredicate(c, o, causedKinds(change));
-  try {
-    await c.push.expectNone((n) => caused(n) && otherDeviceNamed(n, actor, user) !== undefined, {
-      from,
-      forMs: QUIET_WINDOW_MS,
-      description: `notification about the ${change} change naming a device of ${user.name} other than ${deviceLetter(user, actor)}`,
-    });
-  } catch (err) {
-    const message = (err as Error).message;
-    if (!/^unexpected/.test(message)) throw err;
+export async function mustNotNameOthers(c: CaseContext, s: DeviceSession, o: StagedObject, change: Change, actor: Device, user: User, from: number, since: number): Promise<void> {
+  const sp = spec(c, user, o, reportedKind(change), from, since, causedKinds(change));
+  const obs = await observeChange(c.push, sp, {
+    forbiddenDevices: user.devices.filter((d) => d !== actor),
+    delivery: c.profile.push.delivery,
+    sentinel: sentinelFor(c, s, user, change),
+  });
+  record(c, sp, obs);
+  const first = obs.forbidden[0];
+  must.ok(first === undefined, {
+    requirement: 'push.trigger-identity',
+    what: `a notification about the ${change} change names a device that did not make it`,
+    expected: `only ${describeDevice(user, actor)} in events about ${describeObject(o)}`,
+    actual: obs.forbidden.map((f) => `${c.push.describeEvent(f.observed)}: ${f.why}`).join(' | '),
+  });
+  must.ok(obs.absence?.proven === true, {
+    requirement: 'push.trigger-identity',
+    what: `no notification for the ${change} change was observed, so the negative is unproven`,
+    expected: `the ${change} event about ${describeObject(o)}, or the sentinel change's event, within ${c.notifyTimeoutMs} ms`,
+    actual: obs.absence?.basis ?? 'absence was not observed',
+  });
+}
+
+/** One change, one notification (SHOULD): no second event of the reporting kind about the object. */
+export async function mustNotifyOnce(c: CaseContext, s: DeviceSession, o: StagedObject, change: Change, user: User, from: number, since: number): Promise<void> {
+  const sp = spec(c, user, o, reportedKind(change), from, since, causedKinds(change));
+  const obs = await observeChange(c.push, sp, { noDuplicate: true, delivery: c.profile.push.delivery, sentinel: sentinelFor(c, s, user, change) });
+  record(c, sp, obs);
+  if (!obs.positive) {
     must.fail({
-      requirement: 'push.trigger-identity',
-      what: `a notification about the ${change} change names a device that did not make it`,
-      expected: `only ${describeDevice(user, actor)} (or no device) in notifications about ${describeObject(c, o)}`,
-      actual: message,
+      requirement: 'push.status-change',
+      what: `no notification to the CPM PUSH Enabler reported the ${change} change`,
+      expected: `a ${change} event about ${describeObject(o)} within ${c.notifyTimeoutMs} ms (push.timeoutMs)`,
+      actual: obs.timeout ?? 'nothing arrived',
     });
   }
+  must.ok(obs.forbidden.length === 0, {
+    requirement: 'push.status-change',
+    what: `one ${change} change was notified more than once`,
+    expected: `exactly one ${change} event (#${obs.positive.notification.seq})`,
+    actual: obs.forbidden.map((f) => `${c.push.describeEvent(f.observed)}: ${f.why}`).join(' | '),
+  });
+  must.ok(obs.absence?.proven === true, {
+    requirement: 'push.status-change',
+    what: 'a second notification could not be ruled out',
+    expected: 'the sentinel change\'s event, or the quiet window, after the first',
+    actual: obs.absence?.basis ?? 'absence was not observed',
+  });
 }
 
 /** The schema problems of a notification in one line. */
-export function schemaProblems(n: PushNotification): string {
-  if (n.parseError !== undefined) return `#${n.seq}: not JSON (${n.parseError})`;
+export function schemaProblems(e: ObservedEvent): string {
+  const n = e.notification;
+  if (n.parseError !== undefined) return `#${n.seq}: ${n.parseError}`;
   if (n.schemaValid === undefined) return `#${n.seq}: not validated`;
-  return `#${n.seq} ${n.fields.event ?? '?'}: ${n.schemaErrors.map((e) => `${e.path} ${e.message}`).join('; ')}`;
+  return `#${n.seq}: ${n.schemaErrors.map((x) => `${x.path} ${x.message}`).join('; ')}`;
 }

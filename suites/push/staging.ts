@@ -10,6 +10,8 @@ import { uniqueSample } from '../../harness/objects/samples.js';
 import { voicemailFolder } from '../../harness/profile/index.js';
 import { parseObject } from '../../harness/spec/parse-object.js';
 import type { Device, User } from '../../harness/profile/types.js';
+import { now } from '../../harness/imap/timeline.js';
+import type { SentinelChange, StatusEventKind } from '../../harness/push/index.js';
 
 /** The stored objects CR §5.4.2 covers: "[Message and Voicemail Object]". */
 export type ObjectType = 'message' | 'voicemail';
@@ -150,4 +152,39 @@ export async function applyChange(a: Acting, o: StagedObject, change: Change): P
   if (path === 'rewrite') await requireStoredIdentifier(a.session, o);
   const r = change === 'expunged' ? await pfExpunge(a.session, path, target, a.device.id) : await pfSetStatus(a.session, path, target, change, a.device.id);
   if (r.uid !== currentUid(o)) o.uids.push(r.uid);
+}
+
+/** A further 6-hex-digit tag of the case for its n-th sentinel object (distinct from tag and otherTag). */
+function sentinelTag(tag: string, n: number): string {
+  return ((((parseInt(tag, 16) ^ 0x5a5a5a) + n) & 0xffffff) >>> 0).toString(16).padStart(6, '0');
+}
+
+const sentinelFolders = new WeakMap<CaseContext, Map<string, string>>();
+const sentinelCount = new WeakMap<CaseContext, number>();
+
+/**
+ * The sentinel of a barrier: `s` APPENDs a message object of its own (in a folder of the case's, made once) and
+ * sets \Seen or \Deleted on it. Once the store notified it, a store that delivers a user's notifications in
+ * order has delivered everything about earlier changes.
+ */
+export async function sentinelChange(c: CaseContext, s: DeviceSession, user: User, kind: Extract<StatusEventKind, 'seen' | 'deleted'>): Promise<SentinelChange> {
+  let folders = sentinelFolders.get(c);
+  if (!folders) sentinelFolders.set(c, (folders = new Map()));
+  let folder = folders.get(user.name);
+  if (folder === undefined) {
+    folder = await c.folder(s, user, 'sentinel');
+    folders.set(user.name, folder);
+  }
+  const n = (sentinelCount.get(c) ?? 0) + 1;
+  sentinelCount.set(c, n);
+  const raw = uniqueSample('standalone', sentinelTag(c.tag, n));
+  const imdnMessageId = /^IMDN-Message-ID:[ \t]*(\S+)/im.exec(raw.toString('latin1'))?.[1];
+  if (!imdnMessageId) throw new Error('the sentinel sample has no IMDN-Message-ID');
+  const { uid, uidValidity } = await c.append(s, folder, raw);
+  await select(s, folder);
+  const from = c.push.mark();
+  const since = now();
+  await execOk(s, `UID STORE ${uid} +FLAGS (${kind === 'seen' ? '\\Seen' : '\\Deleted'})`);
+  c.note(`sentinel: ${kind} on IMDN-Message-ID ${imdnMessageId} (${folder} UID ${uid})`);
+  return { object: { imdnMessageId, folder, uidValidity, uids: [uid], user: user.name }, kind, from, since };
 }

@@ -26,14 +26,14 @@ describe('EventLog', () => {
     log.push(7);
     const err = await log.waitFor((n) => n === 8, { timeoutMs: 20, description: 'eight' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect((err as Error).message).toMatch(/waiting for eight; saw 1:\n  n=7/);
+    expect((err as Error).message).toMatch(/waiting for eight \(0\/1 matched\); 1 arrived:\n  n=7/);
   });
 
   it('expectNone fails when a matching item arrives in the window', async () => {
     const log = new EventLog<number>(String);
     const p = log.expectNone((n) => n > 0, { forMs: 30, description: 'positive numbers' });
     log.push(3);
-    await expect(p).rejects.toThrow(/expected no positive numbers within 30 ms, but got: 3/);
+    await expect(p).rejects.toThrow(/unexpected positive numbers within the 30 ms quiet window: 3/);
   });
 });
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { account, problemCount, type AppliedChange, type LoadChangeKind } from '../../../harness/load/accounting.js';
 import { latencyFigures, percentile } from '../../../harness/load/stats.js';
-import { DEFAULT_PUSH_POINTERS } from '../../../harness/push/binding.js';
-import type { PushNotification, StatusEventKind } from '../../../harness/push/index.js';
+import { DEFAULT_PUSH_POINTERS, shorthandBinding } from '../../../harness/push/binding.js';
+import type { PushEvent, PushNotification, StatusEventKind } from '../../../harness/push/index.js';
 
 const A = 'urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6';
 const B = 'urn:gsma:imei:35000000-000001-0';
@@ -21,8 +21,26 @@ function change(index: number, kind: LoadChangeKind, uid: number, deviceId = A, 
   };
 }
 
+function event(kind: StatusEventKind, uid: number, identity: string | null = A, object = `id-${uid}`, position = 0): PushEvent {
+  return {
+    position,
+    path: '$',
+    raw: {},
+    kinds: [kind],
+    label: kind,
+    refs: { imdnMessageId: object, folder: 'F', uidValidity: 7, uid },
+    identities: [{ name: 'identity', role: 'actor', ...(identity !== null ? { value: identity } : { problem: 'identity: nothing at /i' }) }],
+    problems: [],
+  };
+}
+
 let seq = 0;
-function note(event: StatusEventKind, uid: number, t: number, identity: string | null = A, object = `id-${uid}`): PushNotification {
+function note(kind: StatusEventKind, uid: number, t: number, identity: string | null = A, object = `id-${uid}`): PushNotification {
+  return notes([event(kind, uid, identity, object)], t);
+}
+
+/** One notification carrying several events (an NMS event list). */
+function notes(events: PushEvent[], t: number): PushNotification {
   seq += 1;
   return {
     seq,
@@ -36,15 +54,16 @@ function note(event: StatusEventKind, uid: number, t: number, identity: string |
     bodyBytes: 0,
     tooLarge: false,
     aborted: false,
-    json: {},
+    parsed: {},
+    format: 'json',
     schemaErrors: [],
-    fields: { event, eventKind: event, object, folder: 'F', uidValidity: 7, uid, ...(identity !== null ? { identity } : {}) },
-    fieldProblems: [],
+    events: events.map((e, i) => ({ ...e, position: i })),
+    problems: [],
     status: 204,
   };
 }
 
-const opts = { pointers: { ...DEFAULT_PUSH_POINTERS }, timeoutMs: 100 };
+const opts = { binding: shorthandBinding(), timeoutMs: 100 };
 
 describe('load accounting', () => {
   it('a change notified once, in time, naming the acting device is clean; delete+expunge is reported by expunged', () => {
@@ -74,7 +93,7 @@ describe('load accounting', () => {
       opts,
     );
     expect(a.total).toMatchObject({ applied: 5, notified: 4, lost: 1, late: 1, duplicated: 1, wrongIdentity: 2 });
-    expect(a.wrongObject.map((n) => n.fields.eventKind)).toEqual(['seen', 'undeleted']);
+    expect(a.wrongObject.map((o) => o.event.kinds[0])).toEqual(['seen', 'undeleted']);
     expect(a.verdicts.map((v) => v.problems)).toEqual([['lost'], ['late'], ['duplicated'], ['wrong-identity'], ['wrong-identity']]);
     expect(a.clean).toBe(0);
     expect(problemCount(a)).toBe(7);
@@ -82,13 +101,26 @@ describe('load accounting', () => {
 
   it('matches by folder and UID when the binding has no object pointer, and compares identities after normalisation', () => {
     const { object: _none, ...pointers } = DEFAULT_PUSH_POINTERS;
-    const a = account([change(0, 'seen', 1)], [note('seen', 1, 1001, `<urn:uuid:${A.slice('urn:uuid:'.length).toUpperCase()}>`, 'unrelated')], { ...opts, pointers });
+    const e = event('seen', 1, `<urn:uuid:${A.slice('urn:uuid:'.length).toUpperCase()}>`);
+    const { imdnMessageId: _id, ...refs } = e.refs;
+    const a = account([change(0, 'seen', 1)], [notes([{ ...e, refs }], 1001)], { ...opts, binding: shorthandBinding({ pointers }) });
     expect(a.clean).toBe(1);
+  });
+
+  it('several events in one notification are each attributed, in any order, other objects\' events aside', () => {
+    const changes = [change(0, 'seen', 1), change(1, 'seen', 2)];
+    const list = notes([event('seen', 9, A, 'id-9'), event('seen', 2), event('new', 5), event('seen', 1)], 1010);
+    const a = account(changes, [list], opts);
+    expect(a.clean).toBe(2);
+    expect(a.other).toBe(1);
+    expect(a.wrongObject.map((o) => o.event.refs.uid)).toEqual([9]);
+    expect(a.verdicts.map((v) => v.notifications.map((o) => o.event.position))).toEqual([[3], [1]]);
   });
 
   it('a failed change is counted as failed, not lost; unreadable notifications are counted apart', () => {
     const failed = { ...change(0, 'seen', 1), error: 'UID STORE 1 +FLAGS (\\Seen) was refused: A1 NO' };
-    const junk = { ...note('seen', 1, 1001), json: undefined, fields: {} };
+    const { parsed: _p, ...rest } = note('seen', 1, 1001);
+    const junk: PushNotification = { ...rest, events: [], parseError: 'not JSON: Unexpected token' };
     const a = account([failed], [junk], opts);
     expect(a.total).toMatchObject({ applied: 1, failed: 1, lost: 0 });
     expect(a.unreadable).toBe(1);
@@ -101,7 +133,7 @@ describe('load accounting', () => {
   });
 
   it('refuses a binding that cannot name objects', () => {
-    expect(() => account([], [], { pointers: { identity: '/i', event: '/e' }, timeoutMs: 1 })).toThrow(/neither an object pointer/);
+    expect(() => account([], [], { binding: shorthandBinding({ pointers: { identity: '/i', event: '/e' } }), timeoutMs: 1 })).toThrow(/declares no object reference/);
   });
 });
 

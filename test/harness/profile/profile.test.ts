@@ -71,7 +71,9 @@ describe('shipped profiles', () => {
     expect(p.features).toMatchObject({ notify: true, push: true, voicemail: true, identityBinding: 'header', pfPath: 'keyword' });
     expect(p.features.objectKinds).toHaveLength(9);
     expect(p.push.binding.schema).toBe(DEFAULT_PUSH_SCHEMA_PATH);
-    expect(p.push.binding.pointers.identity).toBe('/statusChange/triggeringDevice');
+    expect(p.push.binding.identity[0]?.selector).toBe('/statusChange/triggeringDevice');
+    expect(p.push.binding.form).toBe('shorthand');
+    expect(p.push.delivery).toEqual({ order: 'per-user', graceMs: 0, quietWindowMs: 300 });
     expect(p.timeouts).toEqual({ connectMs: 10000, commandMs: 10000, notifyMs: 5000 });
     expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -98,7 +100,7 @@ describe('shipped profiles', () => {
     expect(p.accounts.users[0]?.devices[0]).toMatchObject({ login: 'alice@acme.test/phone', credentials: { password: 'al1ce-Pa55"quote' } });
     expect(p.accounts.users[0]?.devices[1]?.credentials).toEqual({ oauthBearer: 'tablet-token-ABC123' });
     expect(p.push.binding.schema).toBe(fixture('example-vendor/push.schema.json'));
-    expect(p.push.binding.eventNames.seen).toEqual(['Seen', 'Read']);
+    expect(p.push.binding.kinds.seen).toEqual({ selector: '/push-message/pns-subtype', equals: ['Seen', 'Read'] });
   });
 
   test('every shipped profile points editors at the schema, and the README documents every schema field', () => {

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startPushEnabler, type PushEnabler, type PushEnablerOptions } from '../../../harness/push/enabler.js';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PUSH_SCHEMA_PATH, defaultPushBinding } from '../../../harness/push/binding.js';
+import { DEFAULT_PUSH_SCHEMA_PATH, defaultPushBinding, shorthandBinding } from '../../../harness/push/binding.js';
+import type { PushNotification } from '../../../harness/push/enabler.js';
 import { mergeTimelines, now } from '../../../harness/imap/timeline.js';
 import { pushEnablerOptions } from '../../../harness/push/from-profile.js';
 import { loadProfile } from '../../../harness/profile/index.js';
@@ -38,6 +39,10 @@ function payload(event: string, identity = ALICE_A, object = 'msg-1', extra: Rec
   });
 }
 
+// The one event of a one-event (shorthand) notification, and its kind.
+const ev = (n: PushNotification | undefined) => n?.events[0];
+const kind = (n: PushNotification | undefined) => ev(n)?.kinds[0];
+
 let enabler: PushEnabler | undefined;
 afterEach(async () => {
   await enabler?.close();
@@ -45,7 +50,7 @@ afterEach(async () => {
 });
 
 async function start(opts: PushEnablerOptions = {}): Promise<PushEnabler> {
-  enabler = await startPushEnabler({ binding: { schema }, timeoutMs: 2000, ...opts });
+  enabler = await startPushEnabler({ binding: shorthandBinding({ schema }), timeoutMs: 2000, ...opts });
   return enabler;
 }
 
@@ -69,8 +74,18 @@ describe('PUSH Enabler mock', () => {
       schemaValid: true,
       schemaErrors: [],
       status: 204,
-      fields: { event: 'seen', eventKind: 'seen', identity: ALICE_A, object: 'msg-1', folder: 'RCSMessageStore/x', uidValidity: 7, uid: 42 },
-      fieldProblems: [],
+      format: 'json',
+      problems: [],
+      events: [
+        {
+          position: 0,
+          kinds: ['seen'],
+          label: 'seen',
+          refs: { imdnMessageId: 'msg-1', folder: 'RCSMessageStore/x', uidValidity: 7, uid: 42 },
+          identities: [{ name: 'identity', role: 'actor', value: ALICE_A }],
+          problems: [],
+        },
+      ],
     });
     expect(n?.headers['authorization']).toBe('Basic [REDACTED]');
     expect(JSON.stringify(n)).not.toContain('YWxpY2U6c2VjcmV0');
@@ -90,35 +105,35 @@ describe('PUSH Enabler mock', () => {
         expect.stringMatching(/^\/statusChange: must NOT have additional properties "bogus"/),
       ]),
     );
-    expect(n?.fields.event).toBe('read');
-    expect(n?.fields.eventKind).toBeUndefined();
-    expect(n?.fieldProblems).toContain('object: nothing at /statusChange/imdnMessageId');
+    expect(ev(n)?.label).toBe('read');
+    expect(kind(n)).toBeUndefined();
+    expect(ev(n)?.problems).toContain('IMDN-Message-ID: nothing at /statusChange/imdnMessageId');
   });
 
   test('waitFor resolves on a later arrival and on an earlier one', async () => {
     const push = await start();
     await post(push.url, payload('seen', ALICE_A, 'early'));
-    const early = await push.waitFor((n) => n.fields.object === 'early');
+    const early = await push.waitFor((n) => ev(n)?.refs.imdnMessageId === 'early');
     expect(early.seq).toBe(1);
 
-    const later = push.waitFor((n) => n.fields.eventKind === 'deleted', { description: 'deleted notification' });
+    const later = push.waitFor((n) => kind(n) === 'deleted', { description: 'deleted notification' });
     await post(push.url, payload('seen', ALICE_A, 'noise'));
     await post(push.url, payload('deleted', ALICE_A, 'late'));
-    expect((await later).fields.object).toBe('late');
+    expect(ev(await later)?.refs.imdnMessageId).toBe('late');
 
     const mark = push.mark();
-    const fresh = push.waitFor((n) => n.fields.object === 'early', { from: mark });
+    const fresh = push.waitFor((n) => ev(n)?.refs.imdnMessageId === 'early', { from: mark });
     await post(push.url, payload('unseen', ALICE_A, 'early'));
     expect((await fresh).seq).toBe(mark);
   });
 
   test('waitForCount collects n matches in arrival order', async () => {
     const push = await start();
-    const both = push.waitForCount(2, (n) => n.fields.eventKind === 'seen');
+    const both = push.waitForCount(2, (n) => kind(n) === 'seen');
     await post(push.url, payload('seen', ALICE_A, 'a'));
     await post(push.url, payload('deleted', ALICE_A, 'b'));
     await post(push.url, payload('seen', ALICE_A, 'c'));
-    expect((await both).map((n) => n.fields.object)).toEqual(['a', 'c']);
+    expect((await both).map((n) => ev(n)?.refs.imdnMessageId)).toEqual(['a', 'c']);
   });
 
   test('a timeout lists everything that did arrive', async () => {
@@ -126,24 +141,24 @@ describe('PUSH Enabler mock', () => {
     await post(push.url, payload('seen', ALICE_A, 'one'));
     await post(push.url, 'not json at all');
     const err = await push
-      .waitFor((n) => n.fields.eventKind === 'expunged', { timeoutMs: 100, description: 'expunge of msg-9' })
+      .waitFor((n) => kind(n) === 'expunged', { timeoutMs: 100, description: 'expunge of msg-9' })
       .catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     const message = (err as Error).message;
     expect(message).toMatch(/^timed out after 100 ms waiting for expunge of msg-9 \(0\/1 matched\); 2 request\(s\) arrived:/);
-    expect(message).toMatch(/#1 \+[\d.]+ms POST \/push → 204 event=seen identity=urn:uuid:4d3c8a5e-1f2b-4c6d-8e9f-0a1b2c3d4e5f object=one uid=42 schema=valid/);
-    expect(message).toMatch(/#2 .* not-json/);
+    expect(message).toMatch(/#1 \+[\d.]+ms POST \/push → 204 json 1 event\(s\) schema=valid \{ \[0\] seen \(seen\) imdn=one folder=RCSMessageStore\/x uidvalidity=7 uid=42 identity=urn:uuid:4d3c8a5e-1f2b-4c6d-8e9f-0a1b2c3d4e5f \}/);
+    expect(message).toMatch(/#2 .* → 400 undecodable: not JSON: .*; body "not json at all"/);
   });
 
   test('expectNone passes on a quiet window and fails fast on a match', async () => {
     const push = await start();
     await post(push.url, payload('seen', ALICE_A, 'm1'));
-    await push.expectNone((n) => n.fields.eventKind === 'deleted', { forMs: 50 });
-    await expect(push.expectNone((n) => n.fields.object === 'm1', { forMs: 50 })).rejects.toThrow(/unexpected .*object=m1/);
+    await push.expectNone((n) => kind(n) === 'deleted', { forMs: 50 });
+    await expect(push.expectNone((n) => ev(n)?.refs.imdnMessageId === 'm1', { forMs: 50 })).rejects.toThrow(/unexpected .*imdn=m1/);
 
     const from = push.mark();
     const started = performance.now();
-    const quiet = push.expectNone((n) => n.fields.object === 'm2', { forMs: 5000, from, description: 'notification for m2' });
+    const quiet = push.expectNone((n) => ev(n)?.refs.imdnMessageId === 'm2', { forMs: 5000, from, description: 'notification for m2' });
     const verdict = expect(quiet).rejects.toThrow(/unexpected notification for m2 within the 5000 ms quiet window/);
     await post(push.url, payload('seen', ALICE_A, 'm2'));
     await verdict;
@@ -171,7 +186,7 @@ describe('PUSH Enabler mock', () => {
       req.flushHeaders();
     });
     expect(result).toEqual({ continued: true, status: 204 });
-    expect(push.notifications()[0]?.fields.event).toBe('seen');
+    expect(ev(push.notifications()[0])?.label).toBe('seen');
     expect(push.notifications()[0]?.headers['expect']).toBe('100-continue');
   });
 
@@ -227,7 +242,7 @@ describe('PUSH Enabler mock', () => {
     const t0 = performance.now();
     const pending = post(push.url, payload('deleted', ALICE_A, 'slow'));
     // The notification is recorded on arrival, before the delayed answer.
-    await push.waitFor((n) => n.fields.object === 'slow');
+    await push.waitFor((n) => ev(n)?.refs.imdnMessageId === 'slow');
     const res = await pending;
     expect(res.status).toBe(204);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
@@ -244,28 +259,28 @@ describe('PUSH Enabler mock', () => {
     ]);
   });
 
-  test('a flood of 200 junk POSTs is recorded without crashing', async () => {
+  test('a flood of 200 junk POSTs is recorded, refused with 400, without crashing', async () => {
     const push = await start();
     const junk = Array.from({ length: 200 }, (_, i) => post(push.url, `junk ${i} {{{`, { 'content-type': 'text/plain' }));
     const statuses = (await Promise.all(junk)).map((r) => r.status);
-    expect(statuses.every((s) => s === 204)).toBe(true);
+    expect(statuses.every((s) => s === 400)).toBe(true);
     expect(push.notifications()).toHaveLength(200);
     expect(push.notifications().every((n) => n.parseError !== undefined && n.schemaValid === undefined)).toBe(true);
     await post(push.url, payload('seen', ALICE_A, 'after-flood'));
-    await push.waitFor((n) => n.fields.object === 'after-flood');
+    await push.waitFor((n) => ev(n)?.refs.imdnMessageId === 'after-flood');
     const err = await push.waitFor(() => false, { timeoutMs: 20 }).catch((e: Error) => e.message);
     expect(err).toMatch(/… 101 earlier not shown/);
   });
 
   test('clear, timeline and eventNames mapping', async () => {
-    const push = await start({ binding: { schema, eventNames: { seen: ['READ', 'SEEN'], deleted: 'DELETE' } }, validate: false });
+    const push = await start({ binding: shorthandBinding({ schema, eventNames: { seen: ['READ', 'SEEN'], deleted: 'DELETE' } }), validate: false });
     await post(push.url, payload('READ'));
     await post(push.url, payload('DELETE'));
-    expect(push.notifications().map((n) => n.fields.eventKind)).toEqual(['seen', 'deleted']);
+    expect(push.notifications().map((n) => kind(n))).toEqual(['seen', 'deleted']);
     expect(push.notifications()[0]?.schemaValid).toBeUndefined();
     const timeline = push.timeline();
     expect(timeline).toHaveLength(2);
-    expect(timeline[0]).toMatchObject({ source: 'push', summary: expect.stringContaining('event=READ') });
+    expect(timeline[0]).toMatchObject({ source: 'push', summary: expect.stringContaining('seen (READ)') });
     expect(timeline[0]!.t).toBeLessThanOrEqual(timeline[1]!.t);
     expect(Math.abs(timeline[1]!.t - now())).toBeLessThan(5000);
     const merged = mergeTimelines([{ t: timeline[0]!.t + 0.001, source: 'alice/dev-A', dir: 'C', text: 'a1 NOOP' }], timeline);
@@ -303,7 +318,7 @@ describe('PUSH Enabler mock', () => {
   });
 
   test('refuses a non-loopback listen address', async () => {
-    await expect(startPushEnabler({ host: '0.0.0.0', binding: { schema } })).rejects.toThrow(/not a loopback address/);
+    await expect(startPushEnabler({ host: '0.0.0.0', binding: shorthandBinding({ schema }) })).rejects.toThrow(/not a loopback address/);
   });
 
   test('listens on ::1 when asked', async (ctx) => {
@@ -316,13 +331,15 @@ describe('PUSH Enabler mock', () => {
   test('the default binding points at the shared payload schema', () => {
     expect(defaultPushBinding().schema).toBe(DEFAULT_PUSH_SCHEMA_PATH);
     expect(DEFAULT_PUSH_SCHEMA_PATH).toMatch(/fixtures\/push\/status-notification\.schema\.json$/);
-    expect(defaultPushBinding().pointers).toEqual({
-      identity: '/statusChange/triggeringDevice',
-      event: '/statusChange/event',
-      object: '/statusChange/imdnMessageId',
-      folder: '/statusChange/folder',
-      uidValidity: '/statusChange/uidValidity',
-      uid: '/statusChange/uid',
+    const b = defaultPushBinding();
+    expect(b).toMatchObject({ form: 'shorthand', events: '$', format: 'json' });
+    expect(b.identity).toEqual([{ name: 'identity', selector: '/statusChange/triggeringDevice', scope: 'event', role: 'actor' }]);
+    expect(b.kinds.seen).toEqual({ selector: '/statusChange/event', equals: ['seen'] });
+    expect(b.object).toEqual({
+      imdnMessageId: { selector: '/statusChange/imdnMessageId', scope: 'event' },
+      folder: { selector: '/statusChange/folder', scope: 'event' },
+      uidValidity: { selector: '/statusChange/uidValidity', scope: 'event' },
+      uid: { selector: '/statusChange/uid', scope: 'event' },
     });
   });
 
@@ -333,14 +350,14 @@ describe('PUSH Enabler mock', () => {
     const [n] = enabler.notifications();
     expect(n?.schemaErrors).toEqual([]);
     expect(n?.schemaValid).toBe(true);
-    expect(n?.fieldProblems).toEqual([]);
-    expect(n?.fields.eventKind).toBe('seen');
+    expect(ev(n)?.problems).toEqual([]);
+    expect(kind(n)).toBe('seen');
   });
 
   test('a throwing predicate fails its own wait and the server keeps going', async () => {
     const push = await start();
-    const boom = push.waitFor((n) => (n.fields.object === 'x' ? (undefined as unknown as { a: number }).a === 1 : false));
-    const verdict = expect(boom).rejects.toThrow(/notification predicate threw: Cannot read properties of undefined/);
+    const boom = push.waitFor((n) => (ev(n)?.refs.imdnMessageId === 'x' ? (undefined as unknown as { a: number }).a === 1 : false));
+    const verdict = expect(boom).rejects.toThrow(/predicate threw: Cannot read properties of undefined/);
     expect((await post(push.url, payload('seen', ALICE_A, 'x'))).status).toBe(204);
     await verdict;
     expect((await post(push.url, payload('seen', ALICE_A, 'y'))).status).toBe(204);
@@ -350,14 +367,14 @@ describe('PUSH Enabler mock', () => {
   test('starts as the reference profile declares it', async () => {
     enabler = await startPushEnabler(pushEnablerOptions(loadProfile(undefined, {}).push));
     expect(enabler.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/push$/);
-    expect(enabler.binding.pointers.identity).toBe('/statusChange/triggeringDevice');
+    expect(enabler.binding.identity[0]?.selector).toBe('/statusChange/triggeringDevice');
     const sample = readFileSync(new URL('../../../fixtures/push/examples/expunged.json', import.meta.url), 'utf8');
     await post(enabler.url, sample);
-    expect((await enabler.waitFor((n) => n.fields.eventKind === 'expunged')).schemaValid).toBe(true);
+    expect((await enabler.waitFor((n) => kind(n) === 'expunged')).schemaValid).toBe(true);
   });
 
   test('an unreadable schema file is a clear start-up error', async () => {
-    await expect(startPushEnabler({ binding: { schema: '/nonexistent/schema.json' } })).rejects.toThrow(
+    await expect(startPushEnabler({ binding: shorthandBinding({ schema: '/nonexistent/schema.json' }) })).rejects.toThrow(
       /push payload schema \/nonexistent\/schema\.json cannot be read \(ENOENT\)/,
     );
   });

@@ -183,12 +183,13 @@ describe('container target with the reference store image', () => {
           lock.release();
         }
       });
-      const n = await enabler!.waitFor((x) => x.fields.eventKind === 'seen' && x.fields.uid === uid, {
+      const [hit] = await enabler!.waitForEvents((x) => x.event.kinds.includes('seen') && x.event.refs.uid === uid, {
         from,
         timeoutMs: 5000,
         description: `a seen notification for UID ${uid}`,
       });
-      expect(n.fields.identity).toBe(DEVICE);
+      const n = hit!.notification;
+      expect(hit!.event.identities[0]?.value).toBe(DEVICE);
       expect(n.schemaValid).toBe(true);
     } finally {
       await session.close();

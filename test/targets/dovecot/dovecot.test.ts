@@ -25,6 +25,11 @@ const DEVICE_C = 'sip:alice@example.test;gr=urn:uuid:2c5ea4c0-4067-11e9-8bad-9b1
 const FOLDER = 'RCSMessageStore/conv-1';
 const STANDALONE = readFileSync(fileURLToPath(new URL('../../../fixtures/objects/valid/standalone.eml', import.meta.url)));
 const PROFILE_PATH = fileURLToPath(new URL('../../../fixtures/targets/dovecot/profile.json', import.meta.url));
+/** The fields of a one-event notification (the Dovecot profile uses the shorthand binding). */
+const f = (n: PushNotification): { event?: string; uid?: number; folder?: string } => {
+  const e = n.events[0];
+  return { ...(e?.label !== undefined ? { event: e.label } : {}), ...(e?.refs.uid !== undefined ? { uid: e.refs.uid } : {}), ...(e?.refs.folder !== undefined ? { folder: e.refs.folder } : {}) };
+};
 
 const installed = findDovecotBinary() !== undefined;
 const required = process.env.CPM_REQUIRE_DOVECOT === '1';
@@ -75,10 +80,10 @@ addFormats(ajv);
 const validatePayload = ajv.compile(JSON.parse(readFileSync(DEFAULT_PUSH_SCHEMA_PATH, 'utf8')) as object);
 
 function expectValidPayload(n: PushNotification): Record<string, any> {
-  const ok = validatePayload(n.json);
+  const ok = validatePayload(n.parsed);
   expect(ok ? [] : validatePayload.errors, n.body.toString()).toEqual([]);
   expect(n.schemaValid).toBe(true);
-  return n.json as Record<string, any>;
+  return n.parsed as Record<string, any>;
 }
 
 describe('Dovecot target files (no Dovecot needed)', () => {
@@ -172,7 +177,7 @@ describe('Dovecot target against a running Dovecot', () => {
   }
 
   function pushFor(event: string, uid: number, from: number): Promise<PushNotification> {
-    return enabler!.waitFor((n) => n.fields.event === event && n.fields.uid === uid && n.fields.folder === FOLDER, {
+    return enabler!.waitFor((n) => f(n).event === event && f(n).uid === uid && f(n).folder === FOLDER, {
       from,
       timeoutMs: 5000,
       description: `a ${event} notification for ${FOLDER} UID ${uid}`,
@@ -297,16 +302,16 @@ describe('Dovecot target against a running Dovecot', () => {
     await a.mailboxCreate('RCSMessageStore/Voicemail');
     let from = enabler!.mark();
     const vm = (await a.append('RCSMessageStore/Voicemail', STANDALONE)) as { uid: number };
-    const n = await enabler!.waitFor((x) => x.fields.folder === 'RCSMessageStore/Voicemail' && x.fields.uid === vm.uid, { from, timeoutMs: 5000 });
+    const n = await enabler!.waitFor((x) => f(x).folder === 'RCSMessageStore/Voicemail' && f(x).uid === vm.uid, { from, timeoutMs: 5000 });
     expect(expectValidPayload(n).statusChange.objectType).toBe('voicemail');
 
     enabler!.behave({ failFirst: 1 });
     from = enabler!.mark();
     const { uid } = (await a.append(FOLDER, STANDALONE)) as { uid: number };
-    const [first, second] = await enabler!.waitForCount(2, (x) => x.fields.uid === uid && x.fields.folder === FOLDER, { from, timeoutMs: 5000 });
+    const [first, second] = await enabler!.waitForCount(2, (x) => f(x).uid === uid && f(x).folder === FOLDER, { from, timeoutMs: 5000 });
     expect(first!.status).toBe(503);
     expect(second!.body.equals(first!.body)).toBe(true);
-    expect(second!.fields.uid).toBe(uid);
+    expect(f(second!).uid).toBe(uid);
   });
 
   test('an enabler that does not answer delays the IMAP command by the push bound at most, and the change stays', async (ctx) => {
@@ -321,7 +326,7 @@ describe('Dovecot target against a running Dovecot', () => {
       console.info(`APPEND with a silent enabler: ${took.toFixed(0)} ms`);
       expect(took).toBeLessThan(PUSH_POST_BOUND_MS + 1500);
       // Later attempts may queue behind the stalled one on the same connection: at least one arrived.
-      await enabler!.waitFor((x) => x.fields.uid === uid, { from, timeoutMs: 1000, description: 'the first attempt' });
+      await enabler!.waitFor((x) => f(x).uid === uid, { from, timeoutMs: 1000, description: 'the first attempt' });
       const lock = await a.getMailboxLock(FOLDER);
       try {
         expect(await a.fetchOne(String(uid), { uid: true }, { uid: true })).toMatchObject({ uid });
@@ -336,8 +341,8 @@ describe('Dovecot target against a running Dovecot', () => {
   test('nmsEventList.index counts 1, 2, 3 ... per user across sessions', async (ctx) => {
     needDovecot(ctx);
     // Retried deliveries repeat their index; undelivered ones leave a gap.
-    const delivered = enabler!.notifications().filter((n) => n.status < 300 && n.fields.uid !== undefined);
-    const indexes = delivered.map((n) => (n.json as { nmsEventList: { index: number } }).nmsEventList.index);
+    const delivered = enabler!.notifications().filter((n) => n.status < 300 && f(n).uid !== undefined);
+    const indexes = delivered.map((n) => (n.parsed as { nmsEventList: { index: number } }).nmsEventList.index);
     expect(indexes.length).toBeGreaterThan(5);
     expect(indexes).toEqual(indexes.map((_, i) => i + 1));
   });
