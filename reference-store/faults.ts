@@ -17,14 +17,14 @@ export const VOICEMAIL_HEADERS = ['from', 'to', 'date', 'subject', 'conversation
 export const BYTE_EXACT_HEADERS = ['conversation-id', 'contribution-id', 'imdn-message-id'] as const;
 
 const fixed: FaultInfo[] = [
-  { name: 'push-omit-identity', description: 'PUSH notifications carry no triggering device (triggeringDevice null).', violates: ['push.trigger-identity'] },
-  { name: 'push-wrong-device', description: 'PUSH notifications name another device of the same user as the trigger.', violates: ['push.trigger-identity'] },
+  { name: 'push-omit-identity', description: 'PUSH notifications carry no device identity (reference: triggeringDevice null; nms-json: no trigger-device or session-device; nms-xml: no cpm:triggeringDevice).', violates: ['push.trigger-identity'] },
+  { name: 'push-wrong-device', description: 'PUSH notifications name another device of the same user as the trigger (nms-json: as session-device too).', violates: ['push.trigger-identity'] },
   { name: 'push-pf-identity', description: 'Changes made through the PF path are attributed to nobody instead of the device the PF named.', violates: ['push.trigger-identity'] },
-  { name: 'push-no-delete', description: 'No PUSH notification for deleted / expunged objects.', violates: ['push.status-change'] },
-  { name: 'push-no-seen', description: 'No PUSH notification when an object becomes seen.', violates: ['push.status-change'] },
+  { name: 'push-no-delete', description: 'No PUSH notification for deleted / expunged objects (NMS formats: no changedObject for a \\Deleted change, no deletedObject).', violates: ['push.status-change'] },
+  { name: 'push-no-seen', description: 'No PUSH notification when an object becomes seen (NMS formats: no changedObject for that change).', violates: ['push.status-change'] },
   { name: 'push-no-voicemail', description: 'No PUSH notification for Voicemail Objects.', violates: ['push.status-change'] },
   { name: 'push-delayed', description: 'PUSH notifications are sent only after 10 s.', violates: ['push.status-change'] },
-  { name: 'push-duplicate', description: 'Every PUSH notification is sent twice.', violates: ['push.status-change'] },
+  { name: 'push-duplicate', description: 'Every PUSH notification (each POST) is sent twice.', violates: ['push.status-change'] },
   { name: 'identity-not-recorded', description: 'Header binding: Message Objects never show Message-seen-identity.', violates: ['mo.message-seen-identity'] },
   { name: 'identity-not-recorded:vm', description: 'Header binding: Voicemail Objects never show Message-seen-identity.', violates: ['vm.message-seen-identity'] },
   { name: 'delete-identity-not-recorded', description: 'Header binding: Message Objects never show Message-delete-identity.', violates: ['mo.message-delete-identity'] },
@@ -71,7 +71,7 @@ const strictnessFaults: FaultInfo[] = [
   { name: 'notify-lenient-selected', description: 'NOTIFY SET accepts SELECTED and SELECTED-DELAYED together, and mailbox events in a SELECTED group.', violates: ['rfc5465.single-selected-specifier'] },
   { name: 'notify-expensive-as-bad', description: 'NOTIFY SET of FlagChange for all personal mailboxes is refused with BAD (neither OK nor NO [NOTIFICATIONOVERFLOW]).', violates: ['rfc5465.set-too-expensive'] },
   { name: 'notify-delayed-as-selected', description: 'SELECTED-DELAYED sends EXPUNGE at once, like SELECTED.', violates: ['rfc5465.selected-delayed'] },
-  { name: 'push-invalid-payload', description: 'PUSH payloads lack statusChange.occurredAt, so they no longer follow the published schema.', violates: ['push.status-change'] },
+  { name: 'push-invalid-payload', description: 'PUSH payloads no longer follow their published schema: reference payloads lack statusChange.occurredAt; in nms-json and nms-xml, changedObject and changedFolder lack the mandatory parentFolder.', violates: ['push.status-change'] },
 ];
 
 export const FAULTS: readonly FaultInfo[] = Object.freeze([...fixed, ...headerFaults, ...valueFaults, ...strictnessFaults]);
