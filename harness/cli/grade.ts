@@ -23,6 +23,9 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
     ...(a.message !== undefined ? { message: a.message } : {}),
   }));
   let verdict: CaseVerdict = combineAttempts(attempts);
+  // Not applicable only because the profile lacks what a declared feature needs (every attempt says the same).
+  const notExercised = recorded.find((a) => a.notExercised)?.notExercised;
+  if (verdict === 'not-applicable' && notExercised) verdict = 'not-exercised';
   let message = [...recorded].reverse().find((a) => a.verdict !== 'passed')?.message;
   // Ctrl-C cancels the run: vitest fails the case in flight with its abort error whatever the case itself found.
   const aborted = vitestError !== undefined && /aborted by the user/.test(vitestError);
@@ -53,6 +56,7 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
     durationMs: Math.max(0, t.diagnostic()?.duration ?? attempts.reduce((s, a) => s + a.durationMs, 0)),
     ...(message !== undefined ? { message } : {}),
     ...(failure && verdict !== 'passed' ? { failure: { ...failure } } : {}),
+    ...(verdict === 'not-exercised' && notExercised ? { remedy: [...notExercised.remedy] } : {}),
     attempts,
     metrics,
     pushLatencyMs: metrics.filter((m) => m.name === METRICS.pushLatency).map((m) => m.value),

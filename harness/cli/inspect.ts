@@ -34,7 +34,7 @@ export function listCommand(args: SelectionArgs): number {
   const metas = selectedCases(args);
   const rows = metas.map((m) => {
     const a = applicability(m, profile);
-    return [m.id, m.clause, m.level, m.features.join(',') || '-', a.applicable ? 'applicable' : `n/a: ${a.reason}`];
+    return [m.id, m.clause, m.level, m.features.join(',') || '-', a.applicable ? 'applicable' : a.unexercised ? `not exercised: ${a.reason} (add: ${a.remedy.join('; ')})` : `n/a: ${a.reason}`];
   });
   for (const r of rows) process.stdout.write(`${r.join('\t')}\n`);
   const applicable = rows.filter((r) => r[4] === 'applicable').length;
@@ -70,7 +70,7 @@ export function explainCommand(id: string | undefined, args: SelectionArgs): num
     '',
     'Applicability:',
     ...e.applicability.map((x) => `  - ${x}`),
-    `  for profile "${profile.name}": ${a.applicable ? 'applicable' : `not applicable: ${a.reason}`}`,
+    `  for profile "${profile.name}": ${a.applicable ? 'applicable' : a.unexercised ? `not exercised: ${a.reason}; add to the profile: ${a.remedy.join('; ')}` : `not applicable: ${a.reason}`}`,
     ...(expected ? [`  expected failure for this profile: ${expected.reason} (evidence ${expected.evidence}${expected.reference ? `; ${expected.reference}` : ''})`] : []),
     '',
     'Preconditions:',

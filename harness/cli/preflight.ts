@@ -1,5 +1,5 @@
 // Preflight: start the target once, log in every declared device and the PF, and note what the server says about
-// itself (greeting, CAPABILITY after login) for the reports. Any problem here is a setup error (exit 2) before
+// itself (greeting, CAPABILITY after login, its IMAP ID answer) for the reports. Any problem here is a setup error (exit 2) before
 // a single case runs: a wrong password must not show up as 200 failed cases.
 import { CaseContext, Run } from '../conformance/context.js';
 import { SessionError } from '../imap/session.js';
@@ -9,13 +9,32 @@ import { TargetSetupError } from '../targets/types.js';
 
 export class SetupFailure extends Error {}
 
-export async function preflight(profile: Profile): Promise<TargetDetails> {
+/** The server's IMAP ID answer as string parameters (imapflow keeps it as serverInfo); null when it gave none. */
+function imapIdOf(info: unknown): Record<string, string> | null {
+  if (!info || typeof info !== 'object') return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(info as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** The tag of an image reference (`acme/store:4.2` → 4.2), null without one. */
+function imageTag(image: string | undefined): string | null {
+  const last = image?.split('/').at(-1);
+  return last?.includes(':') ? last.split(':').at(-1)! : null;
+}
+
+/**
+ * `faults`: the fault switches the run uses (undefined: the profile's own), so that the preflight target is the
+ * target the cases meet, and a fault switch for a target that has none is a setup error before any case.
+ */
+export async function preflight(profile: Profile, faults?: readonly string[]): Promise<TargetDetails> {
   let run: Run | undefined;
   try {
-    run = await Run.start({ profile, strict: false });
+    run = await Run.start({ profile, strict: false, ...(faults ? { faults: [...faults] } : {}) });
     const probe = new CaseContext(run, { id: 'preflight', requirements: [], clause: '5.2.1', level: 'MUST', features: [], statement: '', procedure: [], passCriteria: '' });
     let greeting: string | undefined;
     let capabilities: string[] = [];
+    let imapId: Record<string, string> | null = null;
     try {
       for (const user of profile.accounts.users) {
         for (const device of user.devices) {
@@ -23,6 +42,7 @@ export async function preflight(profile: Profile): Promise<TargetDetails> {
           if (greeting === undefined) {
             greeting = s.transcript().find((e) => e.dir === 'S')?.text;
             capabilities = [...s.capabilities].sort();
+            imapId = imapIdOf(s.client.serverInfo);
           }
         }
         if (profile.accounts.pf && profile.features.pfPath !== 'none') await probe.pf(user);
@@ -39,6 +59,10 @@ export async function preflight(profile: Profile): Promise<TargetDetails> {
       ...(info.imageDigest ? { imageDigest: info.imageDigest } : {}),
       ...(greeting ? { greeting } : {}),
       capabilities,
+      imapId,
+      product: imapId?.['name']
+        ? { name: imapId['name'], version: imapId['version'] ?? null, source: 'imap-id' }
+        : { name: profile.name, version: info.version ?? imageTag(info.image), source: 'profile' },
     };
   } catch (err) {
     if (err instanceof SessionError || err instanceof TargetSetupError) throw new SetupFailure(err.message);

@@ -1,13 +1,17 @@
 // The console summary after a run: results per clause, the slowest cases, and for each case that did not pass
-// the requirement (ID and text), expected vs actual, and the command that reruns just that case.
+// the requirement (ID and text), expected vs actual, and the command that reruns just that case; the cases the
+// profile could not exercise with what to add; then the verdict (the statement's) and, last, a one-line count.
 import type { Catalog } from '../spec/catalog.js';
 import { failsRun, type CaseResult, type CaseVerdict, type RunReport } from '../report/model.js';
+import { selectionText, verdictText } from '../report/statement.js';
+import { countLine, presentStatus } from '../report/status.js';
 
 const COLUMNS: readonly [CaseVerdict, string][] = [
   ['passed', 'passed'],
   ['failed', 'failed'],
   ['warning', 'warnings'],
   ['not-applicable', 'not applicable'],
+  ['not-exercised', 'not exercised'],
   ['blocked', 'blocked'],
   ['error', 'error'],
   ['flaky', 'flaky'],
@@ -17,7 +21,7 @@ const COLUMNS: readonly [CaseVerdict, string][] = [
 ];
 
 /** Columns shown only when some case has that verdict (--repeat, --bail, Ctrl-C, an expected-failure list). */
-const OCCASIONAL: readonly CaseVerdict[] = ['flaky', 'not-run', 'expected-failure', 'unexpected-pass'];
+const OCCASIONAL: readonly CaseVerdict[] = ['not-exercised', 'flaky', 'not-run', 'expected-failure', 'unexpected-pass'];
 
 export function clauseTable(cases: readonly CaseResult[]): string {
   const cols = COLUMNS.filter(([v]) => !OCCASIONAL.includes(v) || cases.some((c) => c.verdict === v));
@@ -37,7 +41,8 @@ function indent(text: string, prefix = '    '): string {
 }
 
 function describeFailure(c: CaseResult, catalog: Catalog): string {
-  const lines = [`✗ ${c.id} [${c.level}] ${c.verdict}${c.attempts.length > 1 ? ` (passed ${c.attempts.filter((a) => a.verdict === 'passed' || a.verdict === 'warning').length}/${c.attempts.length})` : ''}`];
+  // WARN: a SHOULD/MAY deviation that does not fail the run (without --strict); ✗: everything that fails it or could not be judged.
+  const lines = [`${presentStatus(c).label === 'WARN' ? 'WARN' : '✗'} ${c.id} [${c.level}] ${c.verdict}${c.attempts.length > 1 ? ` (passed ${c.attempts.filter((a) => a.verdict === 'passed' || a.verdict === 'warning').length}/${c.attempts.length})` : ''}`];
   const reqIds = c.failure ? [c.failure.requirement] : c.requirements.slice(0, 3);
   for (const id of reqIds) {
     const r = catalog.find(id);
@@ -80,12 +85,20 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
   }
   if (report.errors.length > 0) out.push('', 'setup errors:', ...report.errors.map((e) => indent(e, '  ')));
   if (files.length > 0) out.push('', 'reports:', ...files.map((f) => `  ${f}`));
+  const gaps = report.cases.filter((c) => c.verdict === 'not-exercised');
+  if (gaps.length > 0) {
+    out.push('', `not exercised (declared features the profile lacks the means to exercise): ${gaps.length}`);
+    const byRemedy = new Map<string, string[]>();
+    for (const c of gaps) {
+      const key = `${c.message ?? ''} → add to the profile: ${(c.remedy ?? []).join('; ')}`;
+      byRemedy.set(key, [...(byRemedy.get(key) ?? []), c.id]);
+    }
+    for (const [why, ids] of byRemedy) out.push(`  - ${ids.length} case(s): ${why}`);
+  }
   const onlyUnexpected = report.cases.filter((c) => failsRun(c, report.strict)).every((c) => c.verdict === 'unexpected-pass');
+  const passedLine = report.partial ? 'every selected case that applies passed' : 'every applicable mandatory case passed';
   const verdictLine: Record<RunReport['outcome'], string> = {
-    passed:
-      known.length > 0
-        ? `every applicable mandatory case passed except ${known.length} known deviation(s) the profile lists as expected failures`
-        : 'every applicable mandatory case passed',
+    passed: known.length > 0 ? `${passedLine} except ${known.length} known deviation(s) the profile lists as expected failures` : passedLine,
     failed: onlyUnexpected
       ? 'a case listed as an expected failure passed: remove its entry from the expected-failure list'
       : report.strict
@@ -93,8 +106,38 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
         : 'a mandatory case failed',
     'setup-error': 'setup error',
     vacuous: report.cases.length === 0 ? 'vacuous run: no case was selected' : 'vacuous run: every selected case was not applicable to the profile',
+    incomplete: 'incomplete: the profile could not exercise every mandatory case of the features it declares',
     interrupted: 'interrupted: partial results',
   };
-  out.push('', `${verdictLine[report.outcome]} (exit ${report.exitCode})`);
+  out.push('', `verdict: ${verdictText(report.verdict)}${report.verdict.reasons.length > 0 ? ` (${report.verdict.reasons[0]})` : ''}`);
+  out.push(`${verdictLine[report.outcome]} (exit ${report.exitCode})`);
+  out.push(countLine(report.cases));
   return `${out.join('\n')}\n`;
+}
+
+/** What `run --json` prints: the run.json summary for CI scripts (no case list; run.json has it). */
+export function runSummary(report: RunReport, reportsDir: string) {
+  return {
+    format: report.format,
+    runId: report.runId,
+    reports: reportsDir,
+    outcome: report.outcome,
+    exitCode: report.exitCode,
+    verdict: report.verdict.verdict,
+    reasons: report.verdict.reasons,
+    complete: report.complete,
+    partial: report.partial,
+    selection: report.selection,
+    selectionText: selectionText(report.selection),
+    strict: report.strict,
+    repeat: report.repeat,
+    faults: report.faults,
+    suite: { version: report.suite.version, git: report.suite.git },
+    profile: { name: report.profile.name, sha256: report.profile.sha256 },
+    target: { kind: report.target.kind, description: report.target.description, product: report.target.product ?? null },
+    totals: report.totals,
+    counts: countLine(report.cases),
+    errors: report.errors,
+    metrics: report.metrics,
+  };
 }

@@ -16,6 +16,11 @@ export interface Outcome {
   error?: unknown;
   /** For a ConformanceFailure: the broken requirement and the evidence. */
   failure?: { requirement: string; expected: string; actual: string };
+  /**
+   * Set when the case did not apply only because the profile lacks what a declared feature needs (a second device,
+   * a PF account): the verdict stays not-applicable here, the reports call it not exercised and say what to add.
+   */
+  notExercised?: { remedy: string[] };
   /** The merged wire timeline of the case, rendered. */
   timeline: string;
   durationMs: number;
@@ -26,7 +31,16 @@ export interface Outcome {
 export async function executeCase(run: Run, def: CaseDefinition, opts: { onWire?: (wires: WireRecord[]) => void } = {}): Promise<Outcome> {
   const started = performance.now();
   const app = applicability(def.meta, run.profile);
-  if (!app.applicable) return { verdict: 'not-applicable', message: app.reason, timeline: '', durationMs: 0, metrics: [] };
+  if (!app.applicable) {
+    return {
+      verdict: 'not-applicable',
+      message: app.reason,
+      ...(app.unexercised ? { notExercised: { remedy: app.remedy } } : {}),
+      timeline: '',
+      durationMs: 0,
+      metrics: [],
+    };
+  }
   const ctx = new CaseContext(run, def.meta);
   let error: unknown;
   try {

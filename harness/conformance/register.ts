@@ -13,6 +13,8 @@ export interface Attempt {
   verdict: Verdict;
   message?: string;
   failure?: Outcome['failure'];
+  /** The case did not apply only because the profile lacks what a declared feature needs: what to add. */
+  notExercised?: { remedy: string[] };
   durationMs: number;
   metrics: readonly CaseMetric[];
 }
@@ -68,6 +70,16 @@ const CLAUSE_TITLES: Record<string, string> = {
 };
 
 const SEVERITY = { MUST: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
+
+/** A conformance failure of the target: named so that reporters (allure-vitest) classify it as failed. */
+class CaseAssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+/** The harness could not judge (error, blocked): reporters show it as broken. */
+class CaseBrokenError extends Error {
+  override name = 'CaseBrokenError';
+}
 
 function requirementBlock(meta: CaseMeta): string {
   const catalog = loadCatalog();
@@ -156,11 +168,16 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         const attempt: Attempt = { verdict: outcome.verdict, durationMs: outcome.durationMs, metrics: outcome.metrics };
         if (outcome.message !== undefined) attempt.message = outcome.message;
         if (outcome.failure) attempt.failure = outcome.failure;
+        if (outcome.notExercised) attempt.notExercised = { remedy: [...outcome.notExercised.remedy] };
         (t.task.meta.cpmAttempts ??= []).push(attempt);
         for (const [i, m] of outcome.metrics.entries()) await allure.parameter(`${m.name} #${i + 1}`, `${m.value} ${m.unit}`.trim(), { excluded: true });
         if (outcome.verdict === 'not-applicable') {
           t.task.meta.cpmNotApplicable = outcome.message;
-          t.skip(`not applicable: ${outcome.message}`);
+          t.skip(
+            outcome.notExercised
+              ? `not exercised: ${outcome.message}; add to the profile: ${outcome.notExercised.remedy.join('; ')}`
+              : `not applicable: ${outcome.message}`,
+          );
         }
         await allure.attachment('wire timeline', outcome.timeline, 'text/plain');
         if (outcome.verdict === 'passed') return;
@@ -173,10 +190,10 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         await t.annotate('wire timeline', { body: outcome.timeline, contentType: 'text/plain' });
         if (logs) await allure.attachment('target log (tail)', logs, 'text/plain');
         const tail = outcome.timeline.split('\n').slice(-80).join('\n');
-        throw new Error(
-          `${outcome.verdict.toUpperCase()}: ${outcome.message}\n\n${requirementBlock(meta)}\n\n--- wire timeline (last 80 lines; full timeline attached) ---\n${tail}`,
-          { cause: outcome.error },
-        );
+        const text = `${outcome.verdict.toUpperCase()}: ${outcome.message}\n\n${requirementBlock(meta)}\n\n--- wire timeline (last 80 lines; full timeline attached) ---\n${tail}`;
+        // Reporters guess failed vs broken from the error's class and text; the class says which it is (the CLI
+        // then sets every status from the graded verdict, harness/report/status.ts).
+        throw outcome.verdict === 'failed' ? new CaseAssertionError(text, { cause: outcome.error }) : new CaseBrokenError(text, { cause: outcome.error });
       });
     }
   });

@@ -1,6 +1,6 @@
 // Known deviations: a case the profile lists in its expected-failure list is graded against that expectation.
 // It failed → `expected-failure` (reported everywhere, does not fail the run); it passed → `unexpected-pass`
-// (fails the run: the entry must go); not applicable, blocked, errored, flaky or not run → reported as such,
+// (fails the run: the entry must go); not applicable, not exercised, blocked, errored, flaky or not run → reported as such,
 // the expectation neither met nor contradicted. A SHOULD/MAY case that failed (a warning) meets it too.
 import { basename } from 'node:path';
 import type { ExpectedFailure, ExpectedFailures } from '../profile/expected-failures.js';
@@ -28,6 +28,7 @@ export function unexpectedPassMessage(entry: ExpectedFailure, file: string): str
 function undecidedNote(observed: CaseVerdict): string {
   const what: Partial<Record<CaseVerdict, string>> = {
     'not-applicable': 'it is not applicable to this profile',
+    'not-exercised': 'the profile lacks what it takes to exercise it',
     blocked: 'it was blocked',
     error: 'it errored',
     flaky: 'its attempts both passed and failed',

@@ -1,6 +1,6 @@
 // The Markdown reports (traceability, conformance statement, test specification) also as self-contained HTML:
 // a converter for exactly the Markdown those generators write (headings, paragraphs, lists, pipe tables,
-// `code`, **bold**), an inline stylesheet and no script, so the pages render offline and call nothing.
+// `code`, **bold**; a long cell collapses into <details>), an inline stylesheet and no script, so the pages render offline and call nothing.
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -22,6 +22,15 @@ function inline(text: string): string {
         .replace(/\[([^\]]+)\]\(#([A-Za-z0-9._-]+)\)/g, '<a href="#$2">$1</a>');
     })
     .join('');
+}
+
+/** Cells listing more than this many lines are collapsed in the HTML page (the Markdown keeps every line). */
+const COLLAPSE_AFTER = 12;
+
+function collapsible(cell: string): string {
+  const items = cell.split('<br>');
+  if (items.length <= COLLAPSE_AFTER) return inline(cell);
+  return `${inline(items.slice(0, COLLAPSE_AFTER).join('<br>'))}<details><summary>${items.length - COLLAPSE_AFTER} more</summary>${inline(items.slice(COLLAPSE_AFTER).join('<br>'))}</details>`;
 }
 
 export function anchorOf(text: string): string {
@@ -64,7 +73,7 @@ export function markdownToHtml(md: string): string {
         '<table>',
         `<thead><tr>${(head ?? []).map((c) => `<th>${inline(c)}</th>`).join('')}</tr></thead>`,
         '<tbody>',
-        ...body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`),
+        ...body.map((r) => `<tr>${r.map((c) => `<td>${collapsible(c)}</td>`).join('')}</tr>`),
         '</tbody></table>',
       );
     } else if (/^\s*[-*] /.test(line)) {

@@ -6,18 +6,20 @@ import type { Verdict } from '../conformance/execute.js';
 import type { Clause } from '../spec/catalog.js';
 
 /**
- * A case's verdict in a run. Besides the verdicts of one execution: `flaky` (repeated, both passed and did not
- * pass), `not-run` (selected, but the run stopped first: --bail or Ctrl-C), and for a case the profile lists as
- * a known deviation (expectations.ts): `expected-failure` (it failed, as listed) and `unexpected-pass` (it passed:
- * the list is out of date).
+ * A case's verdict in a run. Besides the verdicts of one execution: `not-exercised` (a declared feature the
+ * profile lacks the means to exercise: a second device, a PF account; applicability.ts), `flaky` (repeated, both
+ * passed and did not pass), `not-run` (selected, but the run stopped first: --bail or Ctrl-C), and for a case the
+ * profile lists as a known deviation (expectations.ts): `expected-failure` (it failed, as listed) and
+ * `unexpected-pass` (it passed: the list is out of date).
  */
-export type CaseVerdict = Verdict | 'flaky' | 'not-run' | 'expected-failure' | 'unexpected-pass';
+export type CaseVerdict = Verdict | 'not-exercised' | 'flaky' | 'not-run' | 'expected-failure' | 'unexpected-pass';
 
 export const VERDICTS: readonly CaseVerdict[] = [
   'passed',
   'failed',
   'warning',
   'not-applicable',
+  'not-exercised',
   'blocked',
   'error',
   'flaky',
@@ -44,6 +46,14 @@ export interface AttemptResult {
   message?: string;
 }
 
+/** How a case result is shown in every report format (harness/report/status.ts). */
+export interface CaseStatus {
+  /** Allure's status; JUnit's element follows the same split (failed → <failure>, broken → <error>, skipped → <skipped>). */
+  status: 'passed' | 'failed' | 'broken' | 'skipped';
+  /** The console's word for it: PASS, FAIL, WARN, BROKEN, N/A, NOT EXERCISED, NOT RUN, XFAIL, XPASS, FLAKY. */
+  label: string;
+}
+
 export interface CaseResult {
   id: string;
   clause: Clause;
@@ -60,6 +70,10 @@ export interface CaseResult {
   message?: string;
   /** For a failed check: the broken requirement, what it demands and what the target did. */
   failure?: { requirement: string; expected: string; actual: string };
+  /** For a not-exercised case: what to add to the profile so that it runs. */
+  remedy?: string[];
+  /** The same status in every report (status.ts); set when the report is assembled. */
+  status?: CaseStatus;
   /** Every execution (one unless --repeat). */
   attempts: AttemptResult[];
   metrics: CaseMetric[];
@@ -88,31 +102,95 @@ export interface TargetDetails {
   greeting?: string;
   /** CAPABILITY after login, upper case, sorted. */
   capabilities: string[];
+  /** The server's answer to IMAP ID (RFC 2971), as parameters; null when it does not support ID or answered NIL. */
+  imapId?: Record<string, string> | null;
+  /** What product the target is: from IMAP ID when the server names itself there, else from the profile. */
+  product?: { name: string; version: string | null; source: 'imap-id' | 'profile' };
 }
 
+/** The run's selection, exactly as given on the command line; empty: every case. */
 export interface Selection {
   grep?: string;
+  case?: string;
   clause?: string;
   requirement?: string;
 }
 
-export type RunOutcome = 'passed' | 'failed' | 'setup-error' | 'vacuous' | 'interrupted';
+/** How a declared device makes itself known to the store (no secret: credentials are never recorded). */
+export interface DeviceIdentity {
+  user: string;
+  device: string;
+  /** login: a per-device login name; imap-id-*: IMAP ID `+sip.instance` before / after login. */
+  announce: string;
+  login: string;
+}
+
+/** Reference-store fault switches in force, and where they came from. */
+export interface FaultSettings {
+  names: string[];
+  /** --fault: the command line; CPM_FAULTS: the environment; profile: target.faults; none: no fault. */
+  source: '--fault' | 'CPM_FAULTS' | 'profile' | 'none';
+}
+
+/** Every timeout that can change a verdict, in ms. */
+export interface TimeoutSettings {
+  connectMs: number;
+  commandMs: number;
+  notifyMs: number;
+  /** A PUSH notification must arrive within this (profile push.timeoutMs). */
+  pushMs: number;
+  /** vitest's limit for one case and for a suite file's setup (vitest.suite.config.ts). */
+  caseMs: number;
+  hookMs: number;
+}
+
+export type RunOutcome = 'passed' | 'failed' | 'setup-error' | 'vacuous' | 'incomplete' | 'interrupted';
+
+/**
+ * What the run lets a reader conclude (statement.ts decides it; run.json, the statement and the console repeat it):
+ * `conformant` only when every case of the declared features ran and passed; `incomplete` when a declared feature
+ * has cases the profile could not exercise; `partial run: no verdict` when a selection ran only some cases.
+ */
+export type StatementVerdict =
+  | 'conformant'
+  | 'conformant except for known deviations'
+  | 'not conformant'
+  | 'incomplete'
+  | 'partial run: no verdict'
+  | 'no verdict';
+
+export interface RunVerdict {
+  verdict: StatementVerdict;
+  /** Why (empty for conformant). */
+  reasons: string[];
+  /** Cases that failed as the profile's expected-failure list says. */
+  deviations: number;
+}
 
 export interface RunReport {
   $schema: string;
-  /** Version of this report format (fixtures/report/run.schema.json); 2 added the expected-failure verdicts. */
-  format: 2;
-  suite: { name: string; version: string; node: string; vitest: string };
+  /**
+   * Version of this report format (fixtures/report/run.schema.json); 2 added the expected-failure verdicts; 3 the
+   * verdict, not-exercised cases, case statuses, the exact selection, faults, timeouts, devices and git revision.
+   */
+  format: 3;
+  /** Names the run's reports folder when the CLI chose it (reports/<runId>/). */
+  runId: string;
+  suite: { name: string; version: string; node: string; vitest: string; git: { revision: string | null; dirty: boolean | null } };
   specification: { title: string; version: string | null; sourceSha256: string };
   profile: {
     name: string;
     description: string;
     source: string;
-    sha256: string;
+    /** null when the profile could not be loaded (a setup error). */
+    sha256: string | null;
     /** The profile's known deviations: the file, its SHA-256 and how many cases it lists; null when it names none. */
     expectedFailures: { file: string; sha256: string; entries: number } | null;
   };
   target: TargetDetails;
+  /** The declared devices and how each announces itself; the PF account's login when there is one. */
+  devices: DeviceIdentity[];
+  pf: { login: string; authzidFor: string } | null;
   startedAt: string;
   finishedAt: string;
   /** False when the run was interrupted (Ctrl-C) or stopped early by --bail: some selected cases did not run. */
@@ -120,17 +198,31 @@ export interface RunReport {
   strict: boolean;
   repeat: number;
   bail: boolean;
+  /** Parallel suite files (--workers); null: vitest's default. */
+  workers: number | null;
+  faults: FaultSettings;
+  /** null when the profile could not be loaded. */
+  timeouts: TimeoutSettings | null;
   selection: Selection;
+  /** True when a selection ran only some of the suite's cases: such a run gives no verdict. */
+  partial: boolean;
   outcome: RunOutcome;
   exitCode: number;
-  /** Setup problems: suite files that did not load, a target that did not start in a worker. */
+  verdict: RunVerdict;
+  /** Setup problems: an invalid profile, an unreachable target, suite files that did not load. */
   errors: string[];
   totals: Record<CaseVerdict, number>;
   cases: CaseResult[];
+  /** Every requirement of the catalog with its status in this run (traceability.ts). */
+  requirements: { id: string; level: string; status: string }[];
   metrics: { pushLatencyMs: LatencySummary | null };
 }
 
-export const EXIT = { PASS: 0, FAILED: 1, SETUP: 2, VACUOUS: 3, INTERRUPTED: 130 } as const;
+/**
+ * Exit codes. 3 covers every run that proves too little for a verdict: nothing applicable ran (vacuous) or a
+ * declared feature has cases the profile could not exercise (incomplete).
+ */
+export const EXIT = { PASS: 0, FAILED: 1, SETUP: 2, VACUOUS: 3, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
 
 /**
  * Whether the case's verdict fails the run: any non-pass of a MUST case, errors, flaky cases and unexpected passes
@@ -141,6 +233,7 @@ export function failsRun(c: Pick<CaseResult, 'verdict' | 'level'>, strict: boole
   switch (c.verdict) {
     case 'passed':
     case 'not-applicable':
+    case 'not-exercised':
     case 'not-run':
     case 'expected-failure':
       return false;
@@ -156,15 +249,30 @@ export function failsRun(c: Pick<CaseResult, 'verdict' | 'level'>, strict: boole
   }
 }
 
-/** Exit code and outcome of a run: interrupted, setup error, vacuous, failed, passed (in that precedence). */
+/**
+ * A case of a declared feature that the profile could not exercise and that the verdict needs: a MUST case, or
+ * under --strict any case (strict counts SHOULD/MAY too).
+ */
+export function leftUnexercised(c: Pick<CaseResult, 'verdict' | 'level'>, strict: boolean): boolean {
+  return c.verdict === 'not-exercised' && (strict || c.level === 'MUST');
+}
+
+/**
+ * Exit code and outcome of a run: interrupted, setup error, vacuous, failed, incomplete, passed (in that
+ * precedence). Vacuous: no case selected, or none applicable (not applicable or not exercised). Incomplete: nothing
+ * failed, but some mandatory case of a declared feature could not be exercised with this profile.
+ */
 export function decide(
   cases: readonly Pick<CaseResult, 'verdict' | 'level'>[],
   opts: { strict: boolean; errors: readonly string[]; interrupted: boolean },
 ): { outcome: RunOutcome; exitCode: number } {
   if (opts.interrupted) return { outcome: 'interrupted', exitCode: EXIT.INTERRUPTED };
   if (opts.errors.length > 0) return { outcome: 'setup-error', exitCode: EXIT.SETUP };
-  if (cases.length === 0 || cases.every((c) => c.verdict === 'not-applicable')) return { outcome: 'vacuous', exitCode: EXIT.VACUOUS };
+  if (cases.length === 0 || cases.every((c) => c.verdict === 'not-applicable' || c.verdict === 'not-exercised')) {
+    return { outcome: 'vacuous', exitCode: EXIT.VACUOUS };
+  }
   if (cases.some((c) => failsRun(c, opts.strict))) return { outcome: 'failed', exitCode: EXIT.FAILED };
+  if (cases.some((c) => leftUnexercised(c, opts.strict))) return { outcome: 'incomplete', exitCode: EXIT.INCOMPLETE };
   return { outcome: 'passed', exitCode: EXIT.PASS };
 }
 

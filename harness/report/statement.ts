@@ -1,10 +1,14 @@
 // reports/statement.{md,html}: the conformance statement a certification body files: which target, when, under
 // which profile (name and secret-free hash), what the profile declares against what the server advertised in
-// CAPABILITY (a declared feature the server does not advertise is a finding), results per clause, and the verdict
-// for the declared features.
+// CAPABILITY (a declared feature the server does not advertise is a finding), every setting that changes verdicts
+// (faults, strict, repeat, timeouts, expected failures), the device identities, results per clause, what could not
+// be exercised and what to add to the profile, and the verdict (statementVerdict: the one the console and run.json
+// repeat).
 import type { Profile } from '../profile/types.js';
+import { combineRemedies } from '../conformance/applicability.js';
 import { mdCell } from './html.js';
-import { failsRun, type CaseVerdict, type RunReport } from './model.js';
+import { failsRun, leftUnexercised, VERDICTS, type CaseVerdict, type RunReport, type RunVerdict, type Selection } from './model.js';
+import { presentStatus } from './status.js';
 
 export interface FeatureCheck {
   /** What the profile declares, in its own terms. */
@@ -43,22 +47,46 @@ export function checkDeclaredFeatures(profile: Profile, capabilities: readonly s
   return rows;
 }
 
+/** The verdicts a statement can give (model.ts defines them; re-exported for the statement's readers). */
+export type { StatementVerdict } from './model.js';
+
+const list = (ids: readonly string[]): string => ids.join(', ');
+
+type VerdictInput = Pick<RunReport, 'outcome' | 'complete' | 'cases' | 'strict' | 'errors'> & Partial<Pick<RunReport, 'partial' | 'selection'>>;
+
+/** The selection as typed on the command line (`--case a,b --clause 5.4.2`), or "" for the whole suite. */
+export function selectionText(selection: Selection | undefined): string {
+  return Object.entries(selection ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ');
+}
+
 /**
- * `conformant except for known deviations`: everything passed but the cases the profile lists as expected
- * failures, which failed as listed. Those are still failures of the target; the verdict says how many.
+ * What the run lets a reader conclude, in this order: a run that could not be set up, stopped early or ran only a
+ * selection gives no verdict; a failure (or a declared feature the server does not advertise) is "not conformant";
+ * a stale expected-failure list gives no verdict; a mandatory case of a declared feature the profile could not
+ * exercise makes it "incomplete"; known deviations give "conformant except for N known deviations"; otherwise
+ * "conformant".
  */
-export type StatementVerdict = 'conformant' | 'conformant except for known deviations' | 'not conformant' | 'no verdict';
-
-const list = (ids: readonly string[]): string => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`;
-
-export function statementVerdict(report: RunReport, checks: readonly FeatureCheck[]): { verdict: StatementVerdict; reasons: string[]; deviations: number } {
+export function statementVerdict(report: VerdictInput, checks: readonly FeatureCheck[]): RunVerdict {
   const reasons: string[] = [];
   const deviations = report.cases.filter((c) => c.verdict === 'expected-failure').length;
-  if (report.outcome === 'setup-error') reasons.push('the run could not be set up');
+  if (report.outcome === 'setup-error') {
+    reasons.push('the run could not be set up', ...report.errors.map((e) => `setup error: ${e.split('\n')[0]}`));
+    return { verdict: 'no verdict', reasons, deviations };
+  }
   if (report.outcome === 'vacuous') reasons.push('no applicable case ran');
   if (!report.complete) reasons.push('the run was incomplete (interrupted or stopped at the first failure)');
   if (reasons.length > 0) return { verdict: 'no verdict', reasons, deviations };
   const failing = report.cases.filter((c) => failsRun(c, report.strict) && c.verdict !== 'unexpected-pass');
+  if (report.partial) {
+    reasons.push(
+      `only the selected cases ran (${selectionText(report.selection)}): a verdict needs the whole suite`,
+      ...(failing.length > 0 ? [`${failing.length} selected case(s) did not pass: ${list(failing.map((c) => c.id))}`] : []),
+    );
+    return { verdict: 'partial run: no verdict', reasons, deviations };
+  }
   if (failing.length > 0) reasons.push(`${failing.length} case(s) did not pass: ${list(failing.map((c) => c.id))}`);
   const findings = checks.filter((c) => c.finding);
   for (const f of findings) reasons.push(`declared but not advertised: ${f.declaration} (${f.capability.join(' or ')})`);
@@ -73,6 +101,16 @@ export function statementVerdict(report: RunReport, checks: readonly FeatureChec
     );
     return { verdict: 'no verdict', reasons, deviations };
   }
+  const unexercised = report.cases.filter((c) => leftUnexercised(c, report.strict));
+  if (unexercised.length > 0) {
+    const remedies = combineRemedies(unexercised.flatMap((c) => c.remedy ?? []));
+    reasons.push(
+      `${unexercised.length} ${report.strict ? '' : 'mandatory '}case(s) of declared features could not be exercised with this profile (see "Not exercised"); ` +
+        `add to the profile: ${remedies.join('; ')}`,
+    );
+    if (deviations > 0) reasons.push(`and ${deviations} known deviation(s) the profile lists as expected failures`);
+    return { verdict: 'incomplete', reasons, deviations };
+  }
   if (deviations > 0) {
     reasons.push(
       `${deviations} case(s) failed as the profile's expected-failure list says: known deviations are failures of the target, listed in advance, and the target is not fully conformant until they are fixed`,
@@ -82,66 +120,124 @@ export function statementVerdict(report: RunReport, checks: readonly FeatureChec
   return { verdict: 'conformant', reasons: [], deviations };
 }
 
-function verdictText(verdict: StatementVerdict, deviations: number): string {
-  return verdict === 'conformant except for known deviations' ? `conformant except for ${deviations} known deviation${deviations === 1 ? '' : 's'}` : verdict;
+/** The verdict as a sentence: "conformant except for 2 known deviations". */
+export function verdictText(v: Pick<RunVerdict, 'verdict' | 'deviations'>): string {
+  return v.verdict === 'conformant except for known deviations' ? `conformant except for ${v.deviations} known deviation${v.deviations === 1 ? '' : 's'}` : v.verdict;
 }
 
-const COLUMNS: readonly CaseVerdict[] = ['passed', 'failed', 'warning', 'not-applicable', 'blocked', 'error', 'flaky', 'not-run', 'expected-failure', 'unexpected-pass'];
+const COLUMNS: readonly CaseVerdict[] = VERDICTS;
 
-export function renderStatement(report: RunReport, profile: Profile): string {
-  const checks = checkDeclaredFeatures(profile, report.target.capabilities);
-  const { verdict, reasons, deviations } = statementVerdict(report, checks);
+const ANNOUNCE: Record<string, string> = {
+  login: 'per-device login name',
+  'imap-id-before-login': 'IMAP ID +sip.instance before login',
+  'imap-id-after-login': 'IMAP ID +sip.instance after login',
+};
+
+/** The conformance statement. `profile` is absent when it could not be loaded (a setup error). */
+export function renderStatement(report: RunReport, profile: Profile | undefined): string {
+  const checks = profile ? checkDeclaredFeatures(profile, report.target.capabilities) : [];
+  const v = statementVerdict(report, checks);
   const ef = report.profile.expectedFailures;
-  const f = profile.features;
   const t = report.target;
+  const scoped = v.verdict === 'conformant' || v.verdict === 'conformant except for known deviations' || v.verdict === 'not conformant';
+  const faults = report.faults;
   const lines = [
     '# Conformance statement',
     '',
-    `**Verdict: ${verdictText(verdict, deviations)}**${verdict === 'no verdict' ? '' : ' for the features the profile declares'}${report.strict ? ' (strict: SHOULD-level failures count)' : ''}.`,
+    `**Verdict: ${verdictText(v)}**${scoped ? ' for the features the profile declares' : ''}${report.strict ? ' (strict: SHOULD-level failures count)' : ''}.`,
     '',
-    ...reasons.map((r) => `- ${r}`),
-    ...(reasons.length ? [''] : []),
+    ...v.reasons.map((r) => `- ${r}`),
+    ...(v.reasons.length ? [''] : []),
+    ...(report.errors.length > 0 ? ['## Setup errors', '', ...report.errors.map((e) => `- ${mdCell(e)}`), ''] : []),
     '## Target and run',
     '',
     '| | |',
     '|---|---|',
     `| target | ${mdCell(t.description)} (${t.kind}) |`,
+    ...(t.product ? [`| product | ${mdCell(t.product.name)}${t.product.version ? ` ${mdCell(t.product.version)}` : ''} (from ${t.product.source === 'imap-id' ? 'the server\'s IMAP ID answer' : 'the profile'}) |`] : []),
+    `| IMAP ID answer | ${t.imapId ? Object.entries(t.imapId).map(([k, val]) => `${mdCell(k)}=\`${mdCell(val)}\``).join(', ') : t.imapId === null ? 'none (ID not supported or NIL)' : '—'} |`,
     ...(t.image ? [`| image | \`${t.image}\`${t.imageDigest ? ` (${t.imageDigest})` : ''} |`] : []),
     ...(t.version ? [`| version | ${mdCell(t.version)} |`] : []),
     `| IMAP greeting | ${t.greeting ? `\`${mdCell(t.greeting)}\`` : '—'} |`,
     `| CAPABILITY | ${t.capabilities.length ? t.capabilities.map((c) => `\`${c}\``).join(' ') : '—'} |`,
-    `| profile | \`${report.profile.name}\` — ${mdCell(report.profile.description)} |`,
-    `| profile sha256 (secrets excluded) | \`${report.profile.sha256}\` |`,
-    `| expected failures | ${ef ? `${ef.entries} case(s) in \`${mdCell(ef.file)}\` (sha256 \`${ef.sha256.slice(0, 16)}…\`)` : 'none declared'} |`,
+    `| profile | \`${mdCell(report.profile.name)}\`${report.profile.description ? ` — ${mdCell(report.profile.description)}` : ''} (${mdCell(report.profile.source)}) |`,
+    `| profile sha256 (secrets excluded) | ${report.profile.sha256 ? `\`${report.profile.sha256}\`` : '— (not loaded)'} |`,
+    `| expected failures | ${ef ? `${ef.entries} case(s) in \`${mdCell(ef.file)}\` (sha256 \`${ef.sha256}\`)` : 'none declared'} |`,
     `| date | ${report.startedAt} – ${report.finishedAt} |`,
-    `| suite | cpm-conformance ${report.suite.version} (Node ${report.suite.node}, vitest ${report.suite.vitest}) |`,
+    `| run | \`${report.runId}\` |`,
+    `| suite | cpm-conformance ${report.suite.version}${report.suite.git.revision ? ` (git ${report.suite.git.revision}${report.suite.git.dirty ? ', with uncommitted changes' : ''})` : ' (git revision unknown)'}; Node ${report.suite.node}, vitest ${report.suite.vitest} |`,
     `| specification | ${mdCell(report.specification.title)}${report.specification.version ? ` ${report.specification.version}` : ''} (source sha256 \`${report.specification.sourceSha256.slice(0, 16)}…\`) |`,
-    `| selection | ${Object.entries(report.selection).map(([k, v]) => `--${k} ${v}`).join(' ') || 'all cases'}${report.repeat > 1 ? `, each case ${report.repeat} times` : ''} |`,
+    `| selection | ${report.partial ? `\`${mdCell(selectionText(report.selection))}\` (partial run)` : 'all cases'} |`,
     `| complete | ${report.complete ? 'yes' : '**no**'} |`,
     '',
-    '## Declared features',
+    '## Settings that change verdicts',
     '',
-    `NOTIFY: ${f.notify ? 'yes' : 'no'}; PUSH Enabler notifications: ${f.push ? 'yes' : 'no'}; Voicemail Objects: ${f.voicemail ? 'yes' : 'no'}; ` +
-      `identity binding: ${f.identityBinding}; PF path: ${f.pfPath}; object kinds: ${f.objectKinds.join(', ')}.`,
+    '| setting | value |',
+    '|---|---|',
+    `| fault switches | ${faults.names.length > 0 ? `**${faults.names.map((f) => `\`${f}\``).join(', ')}** (from ${faults.source}): the target is deliberately broken` : 'none'} |`,
+    `| strict (SHOULD/MAY failures fail the run) | ${report.strict ? 'yes' : 'no'} |`,
+    `| repeat (executions per case) | ${report.repeat} |`,
+    `| bail (stop at the first mandatory failure) | ${report.bail ? 'yes' : 'no'} |`,
+    `| workers | ${report.workers ?? 'vitest default'} |`,
+    ...(report.timeouts
+      ? [
+          `| timeouts | connect ${report.timeouts.connectMs} ms, command ${report.timeouts.commandMs} ms, IMAP notification ${report.timeouts.notifyMs} ms, PUSH notification ${report.timeouts.pushMs} ms, case ${report.timeouts.caseMs} ms, suite setup ${report.timeouts.hookMs} ms |`,
+        ]
+      : []),
     '',
-    '## Declared vs advertised',
-    '',
-    '| declaration | declared | capability | advertised | finding |',
-    '|---|---|---|---|---|',
-    ...checks.map(
-      (c) =>
-        `| ${mdCell(c.declaration)} | ${c.declared ? 'yes' : 'no'} | ${c.capability.map((x) => `\`${x}\``).join(' or ')} | ${c.advertised ? 'yes' : 'no'} | ${c.finding ? '**declared but not advertised**' : mdCell(c.note ?? '—')} |`,
-    ),
-    '',
-    '## Results per clause',
-    '',
-    `| clause | ${COLUMNS.join(' | ')} |`,
-    `|---|${COLUMNS.map(() => '---').join('|')}|`,
   ];
+  if (report.devices.length > 0 || report.pf) {
+    lines.push('## Device identities', '', 'How each declared device makes itself known to the store (credentials are never recorded).', '', '| user | device id | announces itself by | login |', '|---|---|---|---|');
+    for (const d of report.devices) lines.push(`| ${mdCell(d.user)} | \`${mdCell(d.device)}\` | ${ANNOUNCE[d.announce] ?? d.announce} | \`${mdCell(d.login)}\` |`);
+    if (report.pf) lines.push(`| (Participating Function) | — | ${mdCell(report.pf.authzidFor)} | \`${mdCell(report.pf.login)}\` |`);
+    lines.push('');
+  }
+  if (profile) {
+    const f = profile.features;
+    lines.push(
+      '## Declared features',
+      '',
+      `NOTIFY: ${f.notify ? 'yes' : 'no'}; PUSH Enabler notifications: ${f.push ? 'yes' : 'no'}; Voicemail Objects: ${f.voicemail ? 'yes' : 'no'}; ` +
+        `identity binding: ${f.identityBinding}; PF path: ${f.pfPath}; object kinds: ${f.objectKinds.join(', ')}.`,
+      '',
+      '## Declared vs advertised',
+      '',
+      '| declaration | declared | capability | advertised | finding |',
+      '|---|---|---|---|---|',
+      ...checks.map(
+        (c) =>
+          `| ${mdCell(c.declaration)} | ${c.declared ? 'yes' : 'no'} | ${c.capability.map((x) => `\`${x}\``).join(' or ')} | ${c.advertised ? 'yes' : 'no'} | ${c.finding ? '**declared but not advertised**' : mdCell(c.note ?? '—')} |`,
+      ),
+      '',
+    );
+  }
+  lines.push('## Results per clause', '', `| clause | ${COLUMNS.join(' | ')} |`, `|---|${COLUMNS.map(() => '---').join('|')}|`);
   const clauses = [...new Set(report.cases.map((c) => c.clause))].sort();
   for (const clause of [...clauses, 'total']) {
     const of = clause === 'total' ? report.cases : report.cases.filter((c) => c.clause === clause);
     lines.push(`| ${clause === 'total' ? '**total**' : clause} | ${COLUMNS.map((v) => of.filter((c) => c.verdict === v).length).join(' | ')} |`);
+  }
+  const gaps = report.cases.filter((c) => c.verdict === 'not-exercised');
+  if (gaps.length > 0) {
+    lines.push(
+      '',
+      '## Not exercised',
+      '',
+      'Cases of declared features that need more than the profile provides. Until they run, the statement cannot say "conformant".',
+      '',
+      '| case | level | requirements | why | add to the profile |',
+      '|---|---|---|---|---|',
+    );
+    for (const c of gaps) {
+      lines.push(`| \`${c.id}\` | ${c.level} | ${c.requirements.map((r) => `\`${r}\``).join(', ')} | ${mdCell(c.message ?? '')} | ${mdCell((c.remedy ?? []).join('; '))} |`);
+    }
+  }
+  const na = report.cases.filter((c) => c.verdict === 'not-applicable');
+  if (na.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const c of na) byReason.set(c.message ?? '', [...(byReason.get(c.message ?? '') ?? []), c.id]);
+    lines.push('', '## Not applicable', '', 'Cases of features the profile does not declare (or rules the server\'s capabilities make optional).', '', '| reason | cases |', '|---|---|');
+    for (const [reason, ids] of byReason) lines.push(`| ${mdCell(reason)} | ${ids.map((id) => `\`${id}\``).join('<br>')} |`);
   }
   const known = report.cases.filter((c) => c.verdict === 'expected-failure');
   if (known.length > 0) {
@@ -166,11 +262,13 @@ export function renderStatement(report: RunReport, profile: Profile): string {
     lines.push('', 'Listed as expected failures but neither failed nor passed in this run (the expectation was not tested):', '');
     for (const c of undecided) lines.push(`- \`${c.id}\`: ${c.verdict}`);
   }
-  const failing = report.cases.filter((c) => failsRun(c, report.strict));
+  const failing = report.cases.filter((c) => failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error');
   if (failing.length > 0) {
-    lines.push('', '## Cases that did not pass', '', '| case | level | verdict | requirement | message |', '|---|---|---|---|---|');
+    lines.push('', '## Cases that did not pass', '', '| case | level | status | verdict | requirement | message |', '|---|---|---|---|---|---|');
     for (const c of failing) {
-      lines.push(`| \`${c.id}\` | ${c.level} | ${c.verdict} | ${c.failure ? `\`${c.failure.requirement}\`` : c.requirements.map((r) => `\`${r}\``).join(', ')} | ${mdCell((c.message ?? '').split('\n')[0] ?? '')} |`);
+      lines.push(
+        `| \`${c.id}\` | ${c.level} | ${presentStatus(c).label} | ${c.verdict} | ${c.failure ? `\`${c.failure.requirement}\`` : c.requirements.map((r) => `\`${r}\``).join(', ')} | ${mdCell((c.message ?? '').split('\n')[0] ?? '')} |`,
+      );
     }
   }
   if (report.metrics.pushLatencyMs) {

@@ -1,6 +1,9 @@
 // reports/traceability.{md,html}: every requirement of the catalog → the cases that check it → their verdicts in
 // this run. Spec editors read it for the requirements no case checks, the ones that could not be checked against
-// this target (every case not applicable), and the verdicts that rest on the suite's reading of an ambiguity.
+// this target (every case not applicable, or not exercised for want of a device or account in the profile), and
+// the verdicts that rest on the suite's reading of an ambiguity. Every requirement and every case is listed: the
+// Markdown never truncates (the HTML page collapses long cells).
+import { combineRemedies } from '../conformance/applicability.js';
 import type { CaseMeta } from '../conformance/case.js';
 import type { Catalog, Requirement } from '../spec/catalog.js';
 import { mdCell } from './html.js';
@@ -12,11 +15,19 @@ export type RequirementStatus =
   | 'failed'
   /** Not met, as the profile's expected-failure list says: a deviation listed in advance. */
   | 'known-deviation'
+  /** Cases ran but none judged it: they errored, were blocked, or stopped at another requirement's failed assertion. */
+  | 'not-judged'
+  /** A declared feature the profile lacks the means to exercise (a second device, a PF account): no case of it ran. */
+  | 'not-exercised'
   | 'not-applicable'
   | 'not-run'
   | 'not-selected'
   | 'uncovered'
   | 'deprecated';
+
+export const REQUIREMENT_STATUSES: readonly RequirementStatus[] = [
+  'passed', 'warning', 'failed', 'known-deviation', 'not-judged', 'not-exercised', 'not-applicable', 'not-run', 'not-selected', 'uncovered', 'deprecated',
+];
 
 export interface RequirementTrace {
   requirement: Requirement;
@@ -27,7 +38,8 @@ export interface RequirementTrace {
   status: RequirementStatus;
 }
 
-const BAD: readonly CaseVerdict[] = ['failed', 'error', 'blocked', 'flaky'];
+/** Verdicts that carry the evidence of a failed assertion (CaseResult.failure names its requirement). */
+const ASSERTED: readonly CaseVerdict[] = ['failed', 'flaky', 'warning', 'expected-failure'];
 
 function descendants(catalog: Catalog, id: string): string[] {
   const out = [id];
@@ -35,15 +47,24 @@ function descendants(catalog: Catalog, id: string): string[] {
   return out;
 }
 
-function statusOf(req: Requirement, caseIds: readonly string[], results: readonly CaseResult[]): RequirementStatus {
+/**
+ * A requirement's status from its cases' results. Attribution: a case that failed counts against a requirement
+ * only when the assertion that failed names that requirement (or one below it); a case that stopped at another
+ * requirement's assertion, errored or was blocked judged nothing about it.
+ */
+function statusOf(req: Requirement, ids: ReadonlySet<string>, caseIds: readonly string[], results: readonly CaseResult[]): RequirementStatus {
   if (req.deprecated) return 'deprecated';
   if (caseIds.length === 0) return 'uncovered';
   if (results.length === 0) return 'not-selected';
-  if (results.some((r) => BAD.includes(r.verdict))) return 'failed';
-  if (results.some((r) => r.verdict === 'expected-failure')) return 'known-deviation';
-  if (results.some((r) => r.verdict === 'warning')) return 'warning';
+  // Without assertion evidence (never for a graded failure), the failure counts against every requirement of the case.
+  const own = (r: CaseResult): boolean => ASSERTED.includes(r.verdict) && (r.failure === undefined || ids.has(r.failure.requirement));
+  if (results.some((r) => (r.verdict === 'failed' || r.verdict === 'flaky') && own(r))) return 'failed';
+  if (results.some((r) => r.verdict === 'expected-failure' && own(r))) return 'known-deviation';
+  if (results.some((r) => r.verdict === 'warning' && own(r))) return 'warning';
   // An unexpected pass is a pass of the requirement (it fails the run because the profile's list is out of date).
   if (results.some((r) => r.verdict === 'passed' || r.verdict === 'unexpected-pass')) return 'passed';
+  if (results.some((r) => ASSERTED.includes(r.verdict) || r.verdict === 'error' || r.verdict === 'blocked')) return 'not-judged';
+  if (results.some((r) => r.verdict === 'not-exercised')) return 'not-exercised';
   if (results.every((r) => r.verdict === 'not-applicable')) return 'not-applicable';
   return 'not-run';
 }
@@ -56,17 +77,18 @@ export function traceRequirements(catalog: Catalog, suiteCases: readonly CaseMet
   for (const c of report.cases) if (!metas.has(c.id)) metas.set(c.id, { ...c, procedure: [], passCriteria: '' });
   return catalog.requirements.map((requirement) => {
     const ids = new Set(descendants(catalog, requirement.id));
-    const caseIds = [...metas.values()].filter((m) => m.requirements.some((r) => ids.has(r))).map((m) => m.id);
+    // A case also checks the requirement its failed assertion names, even one its metadata does not list.
+    const caseIds = [...metas.values()]
+      .filter((m) => m.requirements.some((r) => ids.has(r)) || (byCase.get(m.id)?.failure && ids.has(byCase.get(m.id)!.failure!.requirement)))
+      .map((m) => m.id);
     const results = caseIds.map((id) => byCase.get(id)).filter((r): r is CaseResult => r !== undefined);
-    return { requirement, caseIds, results, status: statusOf(requirement, caseIds, results) };
+    return { requirement, caseIds, results, status: statusOf(requirement, ids, caseIds, results) };
   });
 }
 
-const verdictList = (results: readonly CaseResult[], limit = 12): string => {
-  const shown = results.slice(0, limit).map((r) => `\`${r.id}\` ${r.verdict}`);
-  if (results.length > limit) shown.push(`… ${results.length - limit} more`);
-  return shown.join('<br>');
-};
+/** Every case with its verdict (the files list them all; the HTML page collapses long lists, html.ts). */
+const verdictList = (results: readonly CaseResult[]): string =>
+  results.map((r) => `\`${r.id}\` ${r.verdict}${r.failure && ASSERTED.includes(r.verdict) ? ` (assertion of \`${r.failure.requirement}\`)` : ''}`).join('<br>');
 
 export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMeta[], report: RunReport): string {
   const traces = traceRequirements(catalog, suiteCases, report);
@@ -75,12 +97,14 @@ export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMe
     '# Requirement traceability',
     '',
     `Specification: ${catalog.document.title}${catalog.document.version ? ` (${catalog.document.version})` : ''}. ` +
-      `Run of ${report.startedAt} against ${report.target.description} (profile \`${report.profile.name}\`, sha256 \`${report.profile.sha256.slice(0, 16)}…\`), ` +
+      `Run of ${report.startedAt} against ${report.target.description} (profile \`${report.profile.name}\`, sha256 \`${report.profile.sha256?.slice(0, 16) ?? '—'}…\`), ` +
       `suite ${report.suite.version}${report.complete ? '' : ' — **incomplete run**'}.`,
     '',
-    '| requirements | passed | warning | failed | known deviation | not applicable | not selected / not run | uncovered | deprecated |',
-    '|---|---|---|---|---|---|---|---|---|',
-    `| ${traces.length} | ${count('passed')} | ${count('warning')} | ${count('failed')} | ${count('known-deviation')} | ${count('not-applicable')} | ${count('not-selected') + count('not-run')} | ${count('uncovered')} | ${count('deprecated')} |`,
+    'A requirement is failed only when an assertion that names it failed; a case that stopped at another requirement\'s assertion, errored or was blocked leaves it *not judged*.',
+    '',
+    '| requirements | passed | warning | failed | known deviation | not judged | not exercised | not applicable | not selected / not run | uncovered | deprecated |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| ${traces.length} | ${count('passed')} | ${count('warning')} | ${count('failed')} | ${count('known-deviation')} | ${count('not-judged')} | ${count('not-exercised')} | ${count('not-applicable')} | ${count('not-selected') + count('not-run')} | ${count('uncovered')} | ${count('deprecated')} |`,
     '',
     '## Requirements no case checks (uncovered)',
     '',
@@ -92,6 +116,25 @@ export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMe
     for (const t of uncovered) {
       const r = t.requirement;
       lines.push(`| \`${r.id}\` | ${r.clause} | ${r.level} | ${mdCell(r.title)} | ${r.testability}${r.testabilityNote ? `: ${mdCell(r.testabilityNote)}` : ''} |`);
+    }
+  }
+  lines.push('', '## Requirements the profile could not exercise', '');
+  const gaps = traces.filter((t) => t.results.some((r) => r.verdict === 'not-exercised'));
+  if (gaps.length === 0) lines.push('None.');
+  else {
+    lines.push(
+      'Declared features whose cases need more than the profile provides. Add what the last column says and run again.',
+      '',
+      '| requirement | clause | level | status | cases not exercised | why | add to the profile |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const t of gaps) {
+      const missing = t.results.filter((r) => r.verdict === 'not-exercised');
+      const why = [...new Set(missing.map((r) => r.message ?? ''))];
+      const remedy = combineRemedies(missing.flatMap((r) => r.remedy ?? []));
+      lines.push(
+        `| \`${t.requirement.id}\` | ${t.requirement.clause} | ${t.requirement.level} | ${t.status} | ${missing.map((r) => `\`${r.id}\``).join('<br>')} | ${mdCell(why.join('; '))} | ${mdCell(remedy.join('; '))} |`,
+      );
     }
   }
   lines.push('', '## Requirements whose cases were all not applicable to this target', '');
@@ -136,7 +179,7 @@ export function renderTraceability(catalog: Catalog, suiteCases: readonly CaseMe
   for (const a of catalog.ambiguities) {
     const dependent = report.cases.filter((c) => c.interpretations.includes(a.id));
     if (dependent.length === 0) continue;
-    lines.push(`| \`${a.id}\`${a.notesRef ? ` (${a.notesRef})` : ''} ${mdCell(a.title)} | ${mdCell(a.question)} | ${mdCell(a.suiteInterpretation)} | ${verdictList(dependent, 8)} |`);
+    lines.push(`| \`${a.id}\`${a.notesRef ? ` (${a.notesRef})` : ''} ${mdCell(a.title)} | ${mdCell(a.question)} | ${mdCell(a.suiteInterpretation)} | ${verdictList(dependent)} |`);
   }
   return `${lines.join('\n')}\n`;
 }

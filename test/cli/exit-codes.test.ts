@@ -1,5 +1,6 @@
 // The CLI's exit codes, each forced for real against the reference store: 0 pass, 1 mandatory failure (a fault
-// switch of the store), 2 setup error (invalid profile, unreachable external target), 3 vacuous run.
+// switch of the store), 2 setup error (invalid profile, unreachable external target), 3 vacuous run (the
+// incomplete run, also 3, is test/cli/verdicts.test.ts).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,17 +23,18 @@ function profileWith(target: Record<string, unknown>): string {
 }
 
 describe('cpm-conformance exit codes', () => {
-  it('0: every applicable mandatory case passed', async () => {
+  it('0: every selected case passed (a partial run: exit 0, but no verdict)', async () => {
     const dir = tmp();
     const r = await runCli(['run', '--case', 'mo.chat.conversation-id.stored-exactly,vm.message-body.as-received', '--reports', dir]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(runJson(dir)).toMatchObject({ outcome: 'passed', exitCode: 0, complete: true });
-    expect(r.stdout).toMatch(/every applicable mandatory case passed \(exit 0\)/);
+    expect(runJson(dir)).toMatchObject({ outcome: 'passed', exitCode: 0, complete: true, partial: true, verdict: { verdict: 'partial run: no verdict' } });
+    expect(r.stdout).toMatch(/every selected case that applies passed \(exit 0\)/);
+    expect(r.stdout).toMatch(/^verdict: partial run: no verdict /m);
   }, 120_000);
 
   it('1: a mandatory case fails (fault switch in the reference store), with requirement, expected/actual and a rerun command', async () => {
     const dir = tmp();
-    const r = await runCli(['run', '--grep', 'notified-with-identity', '--reports', dir], { env: { CPM_FAULTS: 'push-omit-identity' } });
+    const r = await runCli(['run', '--grep', 'notified-with-identity', '--fault', 'push-omit-identity', '--reports', dir]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const report = runJson(dir);
     expect(report.outcome).toBe('failed');
@@ -42,12 +44,13 @@ describe('cpm-conformance exit codes', () => {
     expect(r.stdout).toMatch(/requirement push\.trigger-identity \(5\.4\.2/);
     expect(r.stdout).toMatch(/expected: /);
     expect(r.stdout).toMatch(/actual: {3}/);
-    expect(r.stdout).toContain(`rerun:    npm run conformance -- --case ${failed[0]!.id}`);
+    // The rerun reproduces the run (its fault) and writes beside it, never over it.
+    expect(r.stdout).toContain(`rerun:    npm run conformance -- --fault push-omit-identity --reports ${join(dir, 'reruns', failed[0]!.id)} --case ${failed[0]!.id}`);
   }, 120_000);
 
   it('1 with --bail: stops at the first mandatory failure, the rest is not run and the run incomplete', async () => {
     const dir = tmp();
-    const r = await runCli(['run', '--clause', '5.4.2', '--bail', '--reports', dir], { env: { CPM_FAULTS: 'push-omit-identity' } });
+    const r = await runCli(['run', '--clause', '5.4.2', '--bail', '--fault', 'push-omit-identity', '--reports', dir]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const report = runJson(dir);
     expect(report.complete).toBe(false);
