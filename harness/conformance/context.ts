@@ -69,6 +69,18 @@ export class Run {
   }
 }
 
+/** The PF's login name acting for `user`, as the profile declares the PF access model. */
+export function pfLoginName(pf: NonNullable<Profile['accounts']['pf']>, user: string): string {
+  switch (pf.authzidFor) {
+    case 'login-star':
+      return `${user}*${pf.login}`;
+    case 'login-template':
+      return (pf.loginTemplate ?? '{user}').replace(/\{user\}/g, user).replace(/\{pf\}/g, pf.login);
+    case 'sasl-plain-authzid':
+      return pf.login;
+  }
+}
+
 function secretOf(c: Credentials): { password?: string; accessToken?: string } {
   if ('password' in c) return { password: c.password };
   return { accessToken: 'oauthBearer' in c ? c.oauthBearer : c.xoauth2 };
@@ -136,7 +148,9 @@ export class CaseContext {
   /** Opens an IMAP session of `device`, announcing it the way the profile declares. */
   async session(user: User, device: Device, label = `${user.name}/d${user.devices.indexOf(device) + 1}`): Promise<DeviceSession> {
     const endpoint = this.run.target.imap;
-    const announce = { '+sip.instance': `<${device.id.replace(/^<|>$/g, '')}>` };
+    // The ID field the profile declares (default +sip.instance = "<urn>").
+    const id = this.profile.accounts.imapId;
+    const announce = { [id.key]: id.value.replace(/\{id\}/g, device.id.replace(/^<|>$/g, '')) };
     const spec: SessionSpec = {
       label,
       host: endpoint.host,
@@ -168,7 +182,7 @@ export class CaseContext {
       host: endpoint.host,
       port: endpoint.port,
       tls: endpoint.tls,
-      login: pf.authzidFor === 'login-star' ? `${user.name}*${pf.login}` : pf.login,
+      login: pfLoginName(pf, user.name),
       ...(pf.authzidFor === 'sasl-plain-authzid' ? { authzid: user.name } : {}),
       ...secretOf(pf.credentials),
       connectTimeoutMs: this.profile.timeouts.connectMs,

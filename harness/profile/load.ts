@@ -122,6 +122,7 @@ interface RawTarget {
   faults?: string[];
   identityBinding?: 'header' | 'none';
   pfPath?: 'rewrite' | 'keyword' | 'none';
+  pushFormat?: 'reference' | 'nms-json' | 'nms-xml';
   host?: string;
   port?: number;
   image?: string;
@@ -140,7 +141,7 @@ interface RawProfile {
   name: string;
   description?: string;
   target?: RawTarget;
-  accounts: { users: { name: string; devices: RawDevice[] }[]; pf?: Profile['accounts']['pf'] };
+  accounts: { users: { name: string; devices: RawDevice[] }[]; pf?: Profile['accounts']['pf']; imapId?: { key?: string; value?: string } };
   features: Omit<Features, 'folders'> & { folders: { root: string; conversation?: string; voicemail?: string; audit?: string[] } };
   push?: {
     listen?: { host?: string; port?: number; allowNonLoopback?: boolean };
@@ -214,6 +215,20 @@ function semanticProblems(p: RawProfile): ProfileProblem[] {
     });
   });
 
+  const pf = p.accounts.pf;
+  if (pf?.authzidFor === 'login-template') {
+    if (pf.loginTemplate === undefined) problems.push({ path: '/accounts/pf', message: 'authzidFor "login-template" needs loginTemplate, e.g. "{user}#cpm-pf"' });
+    else {
+      for (const m of pf.loginTemplate.matchAll(FOLDER_PLACEHOLDER)) {
+        if (!['user', 'pf'].includes(m[1] ?? '')) problems.push({ path: '/accounts/pf/loginTemplate', message: `unknown placeholder {${m[1] ?? ''}} (allowed: {user}, {pf})` });
+      }
+      if (!pf.loginTemplate.includes('{user}')) problems.push({ path: '/accounts/pf/loginTemplate', message: 'must contain {user}' });
+    }
+  } else if (pf?.loginTemplate !== undefined) problems.push({ path: '/accounts/pf/loginTemplate', message: 'is only used with authzidFor "login-template"' });
+  if (p.accounts.imapId?.value !== undefined && !p.accounts.imapId.value.includes('{id}')) {
+    problems.push({ path: '/accounts/imapId/value', message: 'must contain {id}, the device identity' });
+  }
+
   const f = p.features;
   const listsVoicemail = f.objectKinds.includes('voicemail');
   if (f.voicemail && !listsVoicemail) problems.push({ path: '/features/objectKinds', message: 'must include "voicemail" when features.voicemail is true' });
@@ -247,6 +262,7 @@ function normalize(p: RawProfile): Omit<Profile, 'source' | 'sha256' | 'secretPa
         faults: t.faults ?? [],
         ...(t.identityBinding !== undefined ? { identityBinding: t.identityBinding } : {}),
         ...(t.pfPath !== undefined ? { pfPath: t.pfPath } : {}),
+        ...(t.pushFormat !== undefined ? { pushFormat: t.pushFormat } : {}),
         host: t.host ?? '127.0.0.1',
         port: t.port ?? 0,
       };
@@ -291,7 +307,11 @@ function normalize(p: RawProfile): Omit<Profile, 'source' | 'sha256' | 'secretPa
     name: p.name,
     description: p.description ?? '',
     target,
-    accounts: { users, ...(p.accounts.pf ? { pf: p.accounts.pf } : {}) },
+    accounts: {
+      users,
+      ...(p.accounts.pf ? { pf: p.accounts.pf } : {}),
+      imapId: { key: p.accounts.imapId?.key ?? '+sip.instance', value: p.accounts.imapId?.value ?? '<{id}>' },
+    },
     features: {
       ...p.features,
       folders: {

@@ -22,6 +22,8 @@ export interface ReferenceTarget {
   /** Unset: the embedded store follows features.identityBinding / features.pfPath. */
   identityBinding?: IdentityBinding;
   pfPath?: PfPath;
+  /** The embedded store's PUSH payload format (default its own one-event JSON). */
+  pushFormat?: 'reference' | 'nms-json' | 'nms-xml';
   host: string;
   port: number;
 }
@@ -81,12 +83,16 @@ export interface User {
 export interface PfAccount {
   login: string;
   credentials: Credentials;
-  authzidFor: 'sasl-plain-authzid' | 'login-star';
+  authzidFor: 'sasl-plain-authzid' | 'login-star' | 'login-template';
+  /** authzidFor login-template: the PF's login name for a user, e.g. `{user}#cpm-pf`. */
+  loginTemplate?: string;
 }
 
 export interface Accounts {
   users: User[];
   pf?: PfAccount;
+  /** How an IMAP-ID-announcing device names itself: the field key and value template (`{id}`). */
+  imapId: { key: string; value: string };
 }
 
 export interface Folders {

@@ -37,11 +37,16 @@ export function referenceStoreOptions(profile: Profile, pushUrl: string, faults:
       };
     }),
     ...(profile.accounts.pf ? { pf: { name: profile.accounts.pf.login, password: passwordOf(profile.accounts.pf.credentials, 'PF account') } } : {}),
+    // The store speaks what the profile declares: its IMAP ID key and PF access model.
+    imapIdKey: profile.accounts.imapId.key,
+    ...(profile.accounts.pf?.authzidFor === 'login-template' && profile.accounts.pf.loginTemplate
+      ? { pfLogin: { models: ['template' as const], template: profile.accounts.pf.loginTemplate } }
+      : {}),
     identityBinding: target?.identityBinding ?? f.identityBinding,
     pfPath: pfPath === 'none' ? [] : [pfPath],
     folders: { root: f.folders.root, ...(f.folders.voicemail ? { voicemail: f.folders.voicemail } : {}) },
     notify: f.notify,
-    ...(f.push ? { push: { url: pushUrl } } : {}),
+    ...(f.push ? { push: { url: pushUrl, ...(target?.pushFormat ? { format: target.pushFormat } : {}) } } : {}),
     faults: [...faults],
   };
 }
