@@ -1,6 +1,7 @@
 // Runs the cpm-conformance CLI as a child process (one node process: no npm/tsx wrapper between the test and it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,12 +18,16 @@ export interface CliOptions {
   /** Own process group, so that a test can signal the CLI and its workers like a terminal's Ctrl-C does. */
   detached?: boolean;
   onStdout?: (all: string, child: ChildProcess) => void;
+  /** Working directory of the CLI (default: the repository); the default reports root is relative to it. */
+  cwd?: string;
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/cpm-conformance.ts', ...args], {
-      cwd: ROOT,
+    // Absolute paths, so that the CLI also starts from another working directory.
+    const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'bin', 'cpm-conformance.ts'), ...args], {
+      cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: opts.detached ?? false,
