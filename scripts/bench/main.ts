@@ -3,6 +3,7 @@ import { benchReferenceStore } from './reference-store.js';
 import { benchCli } from './cli.js';
 import { benchDovecot, dovecotUnavailable } from './dovecot.js';
 import { benchFloor } from './floor.js';
+import { benchAbsence } from './absence.js';
 import { benchScaling } from './scaling.js';
 import { benchSuite } from './suite.js';
 import { table } from './stats.js';
@@ -29,6 +30,17 @@ if (!only || only === 'suite') {
   const s = await benchSuite({ runs: 3 });
   console.log('\n# Conformance suite, in process (no test framework), against the reference store\n');
   console.log(table([['figure', 'value'], ...s.rows]));
+}
+
+if (!only || only === 'absence') {
+  const rows = await benchAbsence();
+  console.log('\n# PUSH negatives (5.4.2 cases, in process): quiet windows against the sentinel barrier\n');
+  console.log(
+    table([
+      ['push.delivery.order', 'applicable cases', 'passed', 'wall time (ms)', 'of which fixed quiet windows (ms)'],
+      ...rows.map((r) => [r.order === 'none' ? 'none (quiet window after each change)' : 'per-user (sentinel barrier)', r.cases, r.passed, r.wallMs, r.quietMs]),
+    ]),
+  );
 }
 
 if (!only || only === 'floor' || only === 'cli') {
