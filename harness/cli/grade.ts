@@ -43,6 +43,7 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
     message = `the case passed but vitest failed it: ${vitestError}`;
   }
   const failure = [...recorded].reverse().find((a) => a.failure)?.failure;
+  const wireTail = [...recorded].reverse().find((a) => a.wireTail)?.wireTail;
   const metrics = recorded.flatMap((a) => a.metrics.map((m) => ({ ...m })));
   return {
     id: meta.id,
@@ -57,6 +58,7 @@ export function gradeCase(t: TestCase, catalog: Catalog, rerun: (meta: CaseMeta)
     ...(message !== undefined ? { message } : {}),
     ...(failure && verdict !== 'passed' ? { failure: { ...failure } } : {}),
     ...(verdict === 'not-exercised' && notExercised ? { remedy: [...notExercised.remedy] } : {}),
+    ...(wireTail && verdict !== 'passed' ? { wireTail: [...wireTail] } : {}),
     attempts,
     metrics,
     pushLatencyMs: metrics.filter((m) => m.name === METRICS.pushLatency).map((m) => m.value),

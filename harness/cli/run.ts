@@ -386,7 +386,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
       const problem = pointLatest(reportsRoot, runId);
       if (problem) written.problems.push(problem);
     }
-    human.write(renderSummary(report, catalog, written.files.map((f) => relative(process.cwd(), f) || f)));
+    // The wire lines of failures are already masked; the whole text is masked again as a last line of defence.
+    human.write(redact(renderSummary(report, catalog, written.files.map((f) => relative(process.cwd(), f) || f)), profile ? secretsOf(profile) : []));
     for (const p of written.problems) process.stderr.write(`cpm-conformance: report problem: ${p}\n`);
     if (args.json) process.stdout.write(`${JSON.stringify(runSummary(report, reportsDir), null, 2)}\n`);
     return report.exitCode;

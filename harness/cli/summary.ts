@@ -56,6 +56,7 @@ function describeFailure(c: CaseResult, catalog: Catalog): string {
   } else if (c.message) {
     lines.push(indent(c.message.split('\n').slice(0, 8).join('\n'), '  '));
   }
+  if (c.wireTail && c.wireTail.length > 0) lines.push('  last wire lines (full timeline in the Allure report and junit.xml):', ...c.wireTail.map((l) => `    ${l}`));
   lines.push(`  rerun:    ${c.rerun}`);
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ export interface Attempt {
   failure?: Outcome['failure'];
   /** The case did not apply only because the profile lacks what a declared feature needs: what to add. */
   notExercised?: { remedy: string[] };
+  /** For a case that did not pass: the last lines of its merged wire timeline (IMAP sessions and PUSH bodies). */
+  wireTail?: string[];
   durationMs: number;
   metrics: readonly CaseMetric[];
 }
@@ -70,6 +72,26 @@ const CLAUSE_TITLES: Record<string, string> = {
 };
 
 const SEVERITY = { MUST: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
+
+/** Lines of the wire timeline the console shows with a failure (the full timeline is in Allure and JUnit). */
+const WIRE_TAIL_LINES = 12;
+const WIRE_LINE_CHARS = 200;
+
+/** A line of the case's cleanup (folders removed, sessions logged out), which says nothing about the failure. */
+const TEARDOWN = /\s(?:C: \S+ (?:LOGOUT|DELETE|UNSELECT|CLOSE)\b|S: (?:\* BYE\b|\S+ OK \S* ?(?:LOGOUT|DELETE|UNSELECT|CLOSE) completed)|\*: connection closed)/;
+
+/**
+ * The wire lines a failure is shown with on the console: the last lines before the case's cleanup, and the last
+ * PUSH notifications the enabler mock received even when they came earlier (they are the evidence of 5.4.2).
+ */
+function wireTail(timeline: string): string[] {
+  const lines = timeline.split('\n');
+  let end = lines.length;
+  while (end > 0 && TEARDOWN.test(lines[end - 1]!)) end--;
+  const tail = lines.slice(Math.max(0, end - WIRE_TAIL_LINES), end);
+  const push = lines.slice(0, Math.max(0, end - WIRE_TAIL_LINES)).filter((l) => /^\+\s*[\d.]+ ms {2}push\s/.test(l)).slice(-3);
+  return [...push, ...(push.length > 0 ? ['…'] : []), ...tail].map((l) => (l.length > WIRE_LINE_CHARS ? `${l.slice(0, WIRE_LINE_CHARS - 1)}…` : l));
+}
 
 /** A conformance failure of the target: named so that reporters (allure-vitest) classify it as failed. */
 class CaseAssertionError extends Error {
@@ -169,6 +191,7 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         if (outcome.message !== undefined) attempt.message = outcome.message;
         if (outcome.failure) attempt.failure = outcome.failure;
         if (outcome.notExercised) attempt.notExercised = { remedy: [...outcome.notExercised.remedy] };
+        if (outcome.verdict !== 'passed' && outcome.verdict !== 'not-applicable' && outcome.timeline) attempt.wireTail = wireTail(outcome.timeline);
         (t.task.meta.cpmAttempts ??= []).push(attempt);
         for (const [i, m] of outcome.metrics.entries()) await allure.parameter(`${m.name} #${i + 1}`, `${m.value} ${m.unit}`.trim(), { excluded: true });
         if (outcome.verdict === 'not-applicable') {

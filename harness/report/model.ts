@@ -72,6 +72,8 @@ export interface CaseResult {
   failure?: { requirement: string; expected: string; actual: string };
   /** For a not-exercised case: what to add to the profile so that it runs. */
   remedy?: string[];
+  /** For a case that did not pass: the last lines of its merged wire timeline (secrets already masked). */
+  wireTail?: string[];
   /** The same status in every report (status.ts); set when the report is assembled. */
   status?: CaseStatus;
   /** Every execution (one unless --repeat). */

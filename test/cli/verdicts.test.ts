@@ -65,6 +65,8 @@ describe('cpm-conformance verdicts', () => {
     const r = await runCli(['run', '--fault', 'push-omit-identity', '--grep', 'device-a.notified-with-identity', '--reports', reports]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('faults: push-omit-identity (from --fault)');
+    // Each failure on the console ends with the last wire lines, the PUSH notifications among them.
+    expect(r.stdout).toMatch(/ {2}last wire lines \(full timeline in the Allure report and junit\.xml\):\n(?: {4}.*\n)*? {4}\+\s+[\d.]+ ms {2}push\s+S: #\d+ .*POST \/push/);
     const run = readJson(join(reports, 'run.json'));
     expect(run).toMatchObject({ faults: { names: ['push-omit-identity'], source: '--fault' }, selection: { grep: 'device-a.notified-with-identity' }, partial: true });
     expect(run.target.description).toContain('with faults push-omit-identity');
