@@ -19,6 +19,7 @@ import { generateAllureReport } from '../report/allure.js';
 import { cleanReports } from '../report/clean.js';
 import { markAllureResults, markJunitFile } from '../report/marks.js';
 import { applyExpectation, applyExpectations } from '../report/expectations.js';
+import { statementCharts } from '../report/charts.js';
 import { htmlPage } from '../report/html.js';
 import {
   countVerdicts,
@@ -267,7 +268,7 @@ async function writeReports(dir: string, report: RunReport, profile: Profile, ca
   put('traceability.html', htmlPage('Requirement traceability', trace));
   const statement = renderStatement(report, profile);
   put('statement.md', statement);
-  put('statement.html', htmlPage('Conformance statement', statement));
+  put('statement.html', htmlPage('Conformance statement', statement, statementCharts(report)));
   files.push(join(dir, 'junit.xml'));
   const allure = await generateAllureReport(dir);
   if (allure.ok && allure.index) files.push(allure.index);

@@ -69,7 +69,7 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
     for (const c of [...timed].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)) out.push(`  ${c.durationMs.toFixed(0).padStart(6)} ms  ${c.id}`);
   }
   const p = report.metrics.pushLatencyMs;
-  if (p) out.push('', `PUSH latency: ${p.count} notification(s), p50 ${p.p50} ms, p95 ${p.p95} ms, max ${p.max} ms`);
+  if (p) out.push('', `PUSH latency: ${p.count} notification(s), p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms, max ${p.max} ms`);
   const shown = report.cases.filter((c) => failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error');
   for (const c of shown) out.push('', describeFailure(c, catalog));
   const known = report.cases.filter((c) => c.verdict === 'expected-failure');
@@ -86,6 +86,13 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
   }
   if (report.errors.length > 0) out.push('', 'setup errors:', ...report.errors.map((e) => indent(e, '  ')));
   if (files.length > 0) out.push('', 'reports:', ...files.map((f) => `  ${f}`));
+  const na = report.cases.filter((c) => c.verdict === 'not-applicable');
+  if (na.length > 0) {
+    out.push('', `not applicable (features the profile does not declare, or rules the server's capabilities make optional): ${na.length}`);
+    const byReason = new Map<string, number>();
+    for (const c of na) byReason.set(c.message?.split('\n')[0] ?? '', (byReason.get(c.message?.split('\n')[0] ?? '') ?? 0) + 1);
+    for (const [why, n] of byReason) out.push(`  - ${n} case(s): ${why}`);
+  }
   const gaps = report.cases.filter((c) => c.verdict === 'not-exercised');
   if (gaps.length > 0) {
     out.push('', `not exercised (declared features the profile lacks the means to exercise): ${gaps.length}`);

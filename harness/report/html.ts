@@ -107,15 +107,16 @@ export function markdownToHtml(md: string): string {
 const STYLE = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:78em;padding:0 1em;color:#1b1f23}
 table{border-collapse:collapse;margin:.6em 0 1.2em}th,td{border:1px solid #d0d7de;padding:.25em .55em;vertical-align:top;text-align:left}
 th{background:#f6f8fa}code{background:#f6f8fa;padding:0 .25em;border-radius:3px;font-size:92%}pre{background:#f6f8fa;padding:.6em;overflow:auto}
-h1{border-bottom:2px solid #d0d7de}h2{border-bottom:1px solid #d0d7de;margin-top:1.6em}blockquote{border-left:4px solid #d0d7de;margin:0;padding:0 1em;color:#57606a}`;
+h1{border-bottom:2px solid #d0d7de}h2{border-bottom:1px solid #d0d7de;margin-top:1.6em}blockquote{border-left:4px solid #d0d7de;margin:0;padding:0 1em;color:#57606a}
+figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}details summary{cursor:pointer;color:#0969da}`;
 
-/** A complete, self-contained HTML page for a Markdown report. */
-export function htmlPage(title: string, md: string): string {
+/** A complete, self-contained HTML page for a Markdown report; `extra` is HTML appended to the body (charts). */
+export function htmlPage(title: string, md: string, extra = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
-${markdownToHtml(md)}
+${markdownToHtml(md)}${extra ? `\n${extra}` : ''}
 </body></html>
 `;
 }

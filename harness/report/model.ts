@@ -91,6 +91,7 @@ export interface LatencySummary {
   count: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -300,7 +301,7 @@ export function latencySummary(values: readonly number[]): LatencySummary | null
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 1000) / 1000;
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1)!) };
+  return { count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)!) };
 }
 
 export function countVerdicts(cases: readonly Pick<CaseResult, 'verdict'>[]): Record<CaseVerdict, number> {

@@ -273,7 +273,7 @@ export function renderStatement(report: RunReport, profile: Profile | undefined)
   }
   if (report.metrics.pushLatencyMs) {
     const m = report.metrics.pushLatencyMs;
-    lines.push('', '## PUSH notification latency', '', `${m.count} notification(s): p50 ${m.p50} ms, p95 ${m.p95} ms, max ${m.max} ms.`);
+    lines.push('', '## PUSH notification latency', '', `${m.count} notification(s): p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, max ${m.max} ms${report.timeouts ? ` (timeout ${report.timeouts.pushMs} ms)` : ''}.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -78,6 +78,9 @@ describe('cpm-conformance verdicts', () => {
     const allure = allureResults(reports);
     for (const c of failed) expect(allure.find((a) => storyOf(a) === c.id)?.status, c.id).toBe('failed');
     expect(allure.filter((a) => a.status === 'broken')).toEqual([]);
+    const stats = readJson(join(reports, 'allure-report', 'summary.json')).stats;
+    expect(stats.failed).toBe(failed.length);
+    expect(stats.broken ?? 0).toBe(0);
     expect(readFileSync(join(reports, 'junit.xml'), 'utf8')).toMatch(/<failure message="FAILED: [^"]*" type="must">/);
     // Attribution: the cases also check push.status-change, but only push.trigger-identity's assertion failed.
     const status = Object.fromEntries(run.requirements.map((q: { id: string; status: string }) => [q.id, q.status]));

@@ -35,9 +35,9 @@ describe('run verdict rules', () => {
     expect(decide([pass, na], { strict: false, errors: [], interrupted: false })).toEqual({ outcome: 'passed', exitCode: 0 });
   });
 
-  it('push latency summary: nearest-rank p50/p95 and max', () => {
+  it('push latency summary: nearest-rank p50/p95/p99 and max', () => {
     expect(latencySummary([])).toBeNull();
     const values = Array.from({ length: 20 }, (_, i) => i + 1); // 1..20
-    expect(latencySummary(values)).toEqual({ count: 20, p50: 10, p95: 19, max: 20 });
+    expect(latencySummary(values)).toEqual({ count: 20, p50: 10, p95: 19, p99: 20, max: 20 });
   });
 });

@@ -1,10 +1,13 @@
-// The small renderers: analytics stripping, Markdown → HTML, and the test specification of every case.
+// The small renderers: analytics stripping, Markdown → HTML (long cells collapse), the test specification of every
+// case, and the charts of the HTML statement.
 import { describe, expect, it } from 'vitest';
+import { pushLatencyChart, statementCharts } from '../../harness/report/charts.js';
 import { htmlPage, markdownToHtml } from '../../harness/report/html.js';
 import { missingFields, renderTestSpecification, specEntry } from '../../harness/report/test-spec.js';
 import { loadCatalog } from '../../harness/spec/catalog.js';
 import { stripAnalytics } from '../../scripts/strip-analytics.mjs';
 import { ALL_CASES } from '../../suites/index.js';
+import { caseResult, runReport } from './fixture.js';
 
 const GTAG = `    <script   src="app-1.js"></script>
     <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
@@ -35,6 +38,13 @@ describe('Markdown → HTML', () => {
     expect(html).toContain('<p>text &amp; more</p>');
     expect(htmlPage('x', '# a')).not.toMatch(/<script|https?:\/\//);
   });
+
+  it('collapses a table cell of more than 12 lines into <details>; the Markdown keeps them all', () => {
+    const cell = Array.from({ length: 15 }, (_, i) => `\`case.${i}\` passed`).join('<br>');
+    const html = markdownToHtml(`| r | cases |\n|---|---|\n| x | ${cell} |`);
+    expect(html).toContain('<details><summary>3 more</summary><code>case.12</code> passed<br><code>case.13</code> passed<br><code>case.14</code> passed</details>');
+    expect(html).toContain('<code>case.11</code> passed<details>');
+  });
 });
 
 describe('generated test specification', () => {
@@ -57,5 +67,37 @@ describe('generated test specification', () => {
     const clauses = [...md.matchAll(/^## Clause (\S+)$/gm)].map((m) => m[1]);
     expect(clauses).toEqual([...new Set(ALL_CASES.map((c) => c.meta.clause))].sort());
     expect(htmlPage('spec', md)).toContain('<h3 id=');
+  });
+});
+
+describe('charts of the HTML statement', () => {
+  const must = ALL_CASES.filter((c) => c.meta.level === 'MUST');
+  const push = must.filter((c) => c.meta.clause === '5.4.2').slice(0, 3);
+  const cases = [
+    caseResult(must[0]!.meta.id, 'passed'),
+    caseResult(must[1]!.meta.id, 'failed'),
+    ...push.map((c, i) => caseResult(c.meta.id, 'passed', { pushLatencyMs: [2 + i, 4 + i, 40 + i] })),
+  ];
+  const report = runReport(cases);
+
+  it('outcomes per clause as stacked bars with counts, PUSH latency per case against the timeout; inline SVG, nothing fetched', () => {
+    const html = statementCharts(report);
+    expect(html).toContain('<figcaption>Outcomes per clause</figcaption>');
+    for (const clause of new Set(cases.map((c) => c.clause))) expect(html).toContain(`>${clause}</text>`);
+    expect(html).toMatch(new RegExp(`<title>${must[1]!.meta.clause.replace(/\./g, '\\.')}: 1 failed</title>`));
+    expect(html).toContain('<figcaption>PUSH notification latency per case</figcaption>');
+    for (const c of push) expect(html).toContain(`>${c.meta.id}</text>`);
+    expect(html).toContain(`${push[0]!.meta.id}: 3 notification(s), p50 4 ms, p95 40 ms, p99 40 ms, max 40 ms`);
+    expect(html).not.toMatch(/<script|https?:\/\//);
+    const page = htmlPage('Conformance statement', '# Conformance statement', html);
+    expect(page).toContain('<svg role="img"');
+    expect(page).not.toMatch(/<script|https?:\/\//);
+  });
+
+  it('the timeout line shows when a case came near it; no latency chart without PUSH notifications', () => {
+    const slow = runReport([caseResult(push[0]!.meta.id, 'passed', { pushLatencyMs: [4000] })]);
+    expect(pushLatencyChart(slow)).toContain('timeout 5000 ms');
+    expect(pushLatencyChart(runReport([caseResult(must[0]!.meta.id, 'passed')]))).toBe('');
+    expect(statementCharts(runReport([]))).toBe('');
   });
 });

@@ -97,6 +97,10 @@ describe('reports of a run', () => {
     expect(md).toContain('| selection | `--grep .direct.` (partial run) |');
     expect(md).toMatch(/\| features\.notify \(IMAP NOTIFY, 5\.4\.1\) \| yes \| `NOTIFY` \| yes \|/);
     expect(md).toContain(loadProfile(profile).sha256);
+    const html = readFileSync(join(reports, 'statement.html'), 'utf8');
+    expect(html).toContain('<figcaption>Outcomes per clause</figcaption>');
+    expect(html).toContain('<figcaption>PUSH notification latency per case</figcaption>');
+    expect(html).not.toMatch(/<script/);
   });
 
   it('no secret of the profile, in any encoding, appears in any file under the reports folder', () => {
