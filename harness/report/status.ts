@@ -4,7 +4,7 @@
 // | verdict          | Allure                         | JUnit                          | console        | count line    |
 // |------------------|--------------------------------|--------------------------------|----------------|---------------|
 // | passed           | passed                         | (no child)                     | PASS           | passed        |
-// | failed           | failed                         | <failure type="must"> (should, may) | FAIL      | failed        |
+// | failed           | failed (SHOULD/MAY: tag, minor) | <failure type="must"> (should, may) | FAIL     | failed        |
 // | warning          | failed, tag SHOULD, minor      | <failure type="should"> (may)  | WARN           | warnings      |
 // | error            | broken                         | <error type="error">           | BROKEN         | broken        |
 // | blocked          | broken                         | <error type="blocked">         | BLOCKED        | broken        |
@@ -69,7 +69,8 @@ export function presentStatus(c: Input): StatusPresentation {
         label: 'FAIL',
         bucket: 'failed',
         junit: { element: 'failure', type: level, message: prefixed('FAILED', c.message) },
-        allure: { tags: c.level === 'MUST' ? [] : [c.level] },
+        // A SHOULD/MAY case fails only under --strict; it is still a SHOULD/MAY deviation, of minor severity.
+        allure: c.level === 'MUST' ? { tags: [] } : { tags: [c.level], severity: 'minor' },
       };
     case 'warning': {
       const message = `WARNING (${c.level} deviation, does not fail the run without --strict): ${firstLine(c.message)}`;
