@@ -27,6 +27,7 @@ import {
   EXIT,
   latencySummary,
   type CaseResult,
+  type DeviceIdentity,
   type FaultSettings,
   type RunOutcome,
   type RunReport,
@@ -191,6 +192,20 @@ export function gitRevision(root: string): { revision: string | null; dirty: boo
   }
 }
 
+/** Every declared device and how it makes itself known; the IMAP ID field as CaseContext.session() sends it. */
+function deviceIdentities(profile: Profile): DeviceIdentity[] {
+  const id = profile.accounts.imapId;
+  return profile.accounts.users.flatMap((u) =>
+    u.devices.map((d) => ({
+      user: u.name,
+      device: d.id,
+      announce: d.announce,
+      login: d.login,
+      ...(d.announce !== 'login' ? { imapId: { key: id.key, value: id.value.replace(/\{id\}/g, d.id.replace(/^<|>$/g, '')) } } : {}),
+    })),
+  );
+}
+
 function timeoutsOf(profile: Profile): TimeoutSettings {
   const t = suiteConfig.test ?? {};
   return {
@@ -338,7 +353,7 @@ function assembleReport(
         : null,
     },
     target,
-    devices: (profile?.accounts.users ?? []).flatMap((u) => u.devices.map((d) => ({ user: u.name, device: d.id, announce: d.announce, login: d.login }))),
+    devices: profile ? deviceIdentities(profile) : [],
     pf: profile?.accounts.pf ? { login: profile.accounts.pf.login, authzidFor: profile.accounts.pf.authzidFor } : null,
     startedAt: ctx.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

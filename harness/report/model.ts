@@ -126,6 +126,8 @@ export interface DeviceIdentity {
   /** login: a per-device login name; imap-id-*: IMAP ID `+sip.instance` before / after login. */
   announce: string;
   login: string;
+  /** For a device that announces itself with IMAP ID: the field it sends (profile accounts.imapId). */
+  imapId?: { key: string; value: string };
 }
 
 /** Reference-store fault switches in force, and where they came from. */

@@ -129,8 +129,8 @@ const COLUMNS: readonly CaseVerdict[] = VERDICTS;
 
 const ANNOUNCE: Record<string, string> = {
   login: 'per-device login name',
-  'imap-id-before-login': 'IMAP ID +sip.instance before login',
-  'imap-id-after-login': 'IMAP ID +sip.instance after login',
+  'imap-id-before-login': 'IMAP ID before login',
+  'imap-id-after-login': 'IMAP ID after login',
 };
 
 /** The conformance statement. `profile` is absent when it could not be loaded (a setup error). */
@@ -188,7 +188,10 @@ export function renderStatement(report: RunReport, profile: Profile | undefined)
   ];
   if (report.devices.length > 0 || report.pf) {
     lines.push('## Device identities', '', 'How each declared device makes itself known to the store (credentials are never recorded).', '', '| user | device id | announces itself by | login |', '|---|---|---|---|');
-    for (const d of report.devices) lines.push(`| ${mdCell(d.user)} | \`${mdCell(d.device)}\` | ${ANNOUNCE[d.announce] ?? d.announce} | \`${mdCell(d.login)}\` |`);
+    for (const d of report.devices) {
+      const how = `${ANNOUNCE[d.announce] ?? d.announce}${d.imapId ? ` (\`${mdCell(d.imapId.key)}\` = \`${mdCell(d.imapId.value)}\`)` : ''}`;
+      lines.push(`| ${mdCell(d.user)} | \`${mdCell(d.device)}\` | ${how} | \`${mdCell(d.login)}\` |`);
+    }
     if (report.pf) lines.push(`| (Participating Function) | — | ${mdCell(report.pf.authzidFor)} | \`${mdCell(report.pf.login)}\` |`);
     lines.push('');
   }

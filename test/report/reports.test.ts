@@ -72,6 +72,12 @@ describe('reports of a run', () => {
     expect(doc.complete).toBe(true);
     expect(doc.cases.length).toBeGreaterThan(0);
     for (const c of doc.cases) expect(c.rerun).toContain(`--case ${c.id}`);
+    // The device identity table: how each device announces itself, never a credential.
+    const p = loadProfile(profile);
+    const imei = p.accounts.users[0]!.devices[1]!;
+    expect(doc.devices).toContainEqual({ user: 'alice', device: imei.id, announce: 'imap-id-before-login', login: 'alice', imapId: { key: '+sip.instance', value: `<${imei.id}>` } });
+    expect(doc.devices).toHaveLength(4);
+    expect(doc.pf).toEqual({ login: 'pf', authzidFor: 'sasl-plain-authzid' });
   });
 
   it('the Allure report is a single file with no analytics and no external script', () => {
@@ -97,6 +103,7 @@ describe('reports of a run', () => {
     expect(md).toContain('| selection | `--grep .direct.` (partial run) |');
     expect(md).toMatch(/\| features\.notify \(IMAP NOTIFY, 5\.4\.1\) \| yes \| `NOTIFY` \| yes \|/);
     expect(md).toContain(loadProfile(profile).sha256);
+    expect(md).toMatch(/\| alice \| `urn:gsma:imei:[^`]+` \| IMAP ID before login \(`\+sip\.instance` = `<urn:gsma:imei:[^`]+>`\) \| `alice` \|/);
     const html = readFileSync(join(reports, 'statement.html'), 'utf8');
     expect(html).toContain('<figcaption>Outcomes per clause</figcaption>');
     expect(html).toContain('<figcaption>PUSH notification latency per case</figcaption>');
