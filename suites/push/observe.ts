@@ -127,8 +127,9 @@ export async function mustNotNameOthers(c: CaseContext, s: DeviceSession, o: Sta
     expected: `only ${describeDevice(user, actor)} in events about ${describeObject(o)}`,
     actual: obs.forbidden.map((f) => `${c.push.describeEvent(f.observed)}: ${f.why}`).join(' | '),
   });
+  // Silence is a status-change failure here, not a pass: nothing was observed that a device could be named in.
   must.ok(obs.absence?.proven === true, {
-    requirement: 'push.trigger-identity',
+    requirement: 'push.status-change',
     what: `no notification for the ${change} change was observed, so the negative is unproven`,
     expected: `the ${change} event about ${describeObject(o)}, or the sentinel change's event, within ${c.notifyTimeoutMs} ms`,
     actual: obs.absence?.basis ?? 'absence was not observed',

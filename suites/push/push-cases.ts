@@ -174,7 +174,8 @@ function neverOtherDevice(o: ObjectPlan, change: MainChange, p: PathPlan): CaseD
   return defineCase(
     {
       id: `push.${o.type}.${change}.${p.path}.never-other-device`,
-      requirements: ['push.trigger-identity'],
+      // push.status-change too: without a notification for the change or the sentinel the negative is unproven.
+      requirements: ['push.trigger-identity', 'push.status-change'],
       clause: '5.4.2',
       level: 'MUST',
       features: ['push', 'devices:3', ...o.features, ...p.features],

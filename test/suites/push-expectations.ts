@@ -6,8 +6,11 @@ import { executeCase, type Verdict } from '../../harness/conformance/execute.js'
 import { loadProfile, type Profile } from '../../harness/profile/index.js';
 import { FAULTS } from '../../reference-store/faults.js';
 
-/** Short enough that push-delayed (10 s) costs little, long enough for a loopback POST on a loaded machine. */
-export const PUSH_TIMEOUT_MS = 1500;
+/**
+ * Short enough that push-delayed (10 s) costs little; long enough that a user's serial delivery queue (every case
+ * acts for the same user, push-duplicate doubles every POST, sentinels add two) drains on a loaded 2-core machine.
+ */
+export const PUSH_TIMEOUT_MS = 3000;
 const CONCURRENCY = 8;
 
 export function profile(pfPath: 'keyword' | 'rewrite', file?: string): Profile {
