@@ -222,8 +222,22 @@ async function concludeAbsence(push: PushEnabler, c: ChangeSpec, a: AbsenceSpec,
   };
 }
 
-/** The evidence of an observation in lines: what matched, what did not and why, bodies that did not decode. */
-export function evidenceLines(push: PushEnabler, c: ChangeSpec, o: ChangeObservation, maxUnrelated = 20): string[] {
+/** Raw body bytes quoted per notification in the evidence. */
+const BODY_QUOTE_BYTES = 2048;
+
+export interface EvidenceOptions {
+  /** Removes secrets from quoted bodies (the profile's credentials). */
+  redact?: (text: string) => string;
+  maxUnrelated?: number;
+}
+
+/**
+ * The evidence of an observation in lines: the timeout in effect, what matched and its latency, what did not match
+ * and why, bodies that did not decode, how absence was concluded, and the raw bodies of every notification
+ * involved (size-capped, secrets removed).
+ */
+export function evidenceLines(push: PushEnabler, c: ChangeSpec, o: ChangeObservation, opts: EvidenceOptions = {}): string[] {
+  const maxUnrelated = opts.maxUnrelated ?? 20;
   const lines: string[] = [`push evidence (timeout ${c.timeoutMs} ms): ${kindWords(push.binding, c.kind)} about IMDN-Message-ID ${c.object.imdnMessageId} / ${c.object.folder} UID ${c.object.uids.join(',')}`];
   if (o.positive) lines.push(`  matched: ${push.describeEvent(o.positive)} after ${Math.round(o.latencyMs ?? 0)} ms`);
   else lines.push(`  no matching event: ${o.timeout ?? 'not awaited'}`);
@@ -233,5 +247,14 @@ export function evidenceLines(push: PushEnabler, c: ChangeSpec, o: ChangeObserva
   if (o.unrelated.length > maxUnrelated) lines.push(`  … ${o.unrelated.length - maxUnrelated} more events not about the object`);
   for (const n of o.undecodable) lines.push(`  could not be read: ${push.describe(n)}`);
   if (o.absence) lines.push(`  absence ${o.absence.proven ? 'proven' : 'NOT proven'}: ${o.absence.basis}`);
+  const involved = new Map<number, PushNotification>();
+  for (const e of [...(o.positive ? [o.positive] : []), ...o.about, ...o.forbidden.map((f) => f.observed)]) involved.set(e.notification.seq, e.notification);
+  for (const n of o.undecodable) involved.set(n.seq, n);
+  const redact = opts.redact ?? ((t: string) => t);
+  for (const n of [...involved.values()].sort((a, b) => a.seq - b.seq)) {
+    const text = redact(n.body.subarray(0, BODY_QUOTE_BYTES).toString('utf8'));
+    const cut = n.body.length > BODY_QUOTE_BYTES ? ` … (${n.body.length} bytes in all)` : '';
+    lines.push(`  body of #${n.seq} (${n.contentType ?? 'no content type'}, ${n.bodyBytes} bytes): ${text}${cut}`);
+  }
   return lines;
 }

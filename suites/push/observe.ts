@@ -5,6 +5,7 @@
 // counts only after a notification for the change, or for a sentinel change, was seen.
 import { METRICS, type CaseContext } from '../../harness/conformance/context.js';
 import { must } from '../../harness/must/index.js';
+import { redact } from '../../harness/profile/secrets.js';
 import type { Device, User } from '../../harness/profile/types.js';
 import {
   evidenceLines,
@@ -49,7 +50,8 @@ function spec(c: CaseContext, user: User, o: StagedObject, kind: StatusEventKind
 
 /** Evidence of the observation into the case's record; the latency into its metrics. */
 function record(c: CaseContext, s: ChangeSpec, o: ChangeObservation): void {
-  for (const line of evidenceLines(c.push, s, o)) c.note(line);
+  const secrets = c.run.secrets;
+  for (const line of evidenceLines(c.push, s, o, { redact: (t) => redact(t, secrets) })) c.note(line);
   if (o.latencyMs !== undefined) c.metric(METRICS.pushLatency, o.latencyMs);
 }
 
