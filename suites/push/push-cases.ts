@@ -32,7 +32,7 @@ import {
   reportedKind,
   schemaProblems,
 } from './observe.js';
-import { acting, applyChange, currentUid, otherTag, withObject, type Change, type ObjectType, type Path, type StagedObject } from './staging.js';
+import { acting, applyChange, changeAll, currentUid, otherTag, stageMessages, withObject, type Change, type ObjectType, type Path, type StagedObject } from './staging.js';
 
 interface ObjectPlan {
   type: ObjectType;
@@ -354,6 +354,38 @@ function headerMatchesNotification(o: ObjectPlan, change: 'seen' | 'deleted', p:
   );
 }
 
+// ---- one command, several objects: each event attributed -------------------------------------------------------
+
+const MULTI = 3;
+
+function multiObject(change: 'seen' | 'expunged'): CaseDefinition {
+  const command = change === 'seen' ? 'UID STORE <u1>,<u2>,<u3> +FLAGS (\\Seen)' : 'UID STORE <u1>,<u2>,<u3> +FLAGS (\\Deleted), then UID EXPUNGE <u1>,<u2>,<u3>';
+  return defineCase(
+    {
+      id: `push.message.${change}.direct.multi-object.each-attributed`,
+      requirements: ['push.status-change', 'push.trigger-identity'],
+      clause: '5.4.2',
+      level: 'MUST',
+      features: ['push', 'devices:3', 'kind:standalone'],
+      statement: `When device B ${change === 'seen' ? 'reads' : 'deletes and expunges'} ${MULTI} message objects with one command, the CPM PUSH Enabler is told about each of them, and every one of those events names device B.`,
+      interpretations: interpretations(COMMON_INTERPRETATIONS, IDENTITY_INTERPRETATIONS, CHANGE_INTERPRETATIONS[change]),
+      preconditions: ['a user with three devices (A, B, C)'],
+      procedure: [`device C APPENDs ${MULTI} message objects to one folder`, `device B: ${command}`, `wait up to push.timeoutMs for a ${change} event ${matchWords()}, for each object`],
+      passCriteria: `Each of the ${MULTI} objects has its own ${change} event within push.timeoutMs (one notification may carry several events, in any order), and each names device B.`,
+    },
+    async (c) => {
+      const { user, actor, storer } = cast(c, 1);
+      const s = await c.session(user, storer, `${user.name}/C`);
+      const objects = await stageMessages(c, s, user, MULTI);
+      const act = await acting(c, user, actor, 'direct');
+      const from = c.push.mark();
+      const since = now();
+      await changeAll(act.session, objects, change);
+      for (const obj of objects) mustNameDevice(await expectNotification(c, user, obj, change, from, since), actor, user);
+    },
+  );
+}
+
 // ---- single-device user, another user, mark as unread ------------------------------------------------------------
 
 async function seenByDevice(c: CaseContext, user: User, deviceIndex: number, check: (n: ObservedEvent, obj: StagedObject) => void): Promise<void> {
@@ -478,6 +510,7 @@ export function pushCaseList(): CaseDefinition[] {
     for (const p of PATHS) out.push(schemaValid(o, p));
     for (const change of ['seen', 'deleted'] as const) for (const p of PATHS) out.push(headerMatchesNotification(o, change, p));
   }
+  out.push(multiObject('seen'), multiObject('expunged'));
   out.push(singleDeviceUser, otherUser, unseen);
   return out;
 }

@@ -73,6 +73,34 @@ export async function stageObject(c: CaseContext, s: DeviceSession, user: User, 
   return { type, folder, uidValidity, uids: [uid], imdnMessageId };
 }
 
+/**
+ * `s` APPENDs `n` message objects to one folder of the case (identifiers unique to each), for cases where one
+ * command changes several objects.
+ */
+export async function stageMessages(c: CaseContext, s: DeviceSession, user: User, n: number): Promise<StagedObject[]> {
+  const folder = await c.folder(s, user, 'multi');
+  const out: StagedObject[] = [];
+  for (let i = 0; i < n; i++) {
+    const tag = ((parseInt(c.tag, 16) + 0x10f0f1 * (i + 1)) & 0xffffff).toString(16).padStart(6, '0');
+    const raw = uniqueSample('standalone', tag);
+    const imdnMessageId = /^IMDN-Message-ID:[ \t]*(\S+)/im.exec(raw.toString('latin1'))?.[1];
+    if (!imdnMessageId) throw new Error('the message sample has no IMDN-Message-ID');
+    const { uid, uidValidity } = await c.append(s, folder, raw);
+    out.push({ type: 'message', folder, uidValidity, uids: [uid], imdnMessageId });
+  }
+  c.note(`staged ${n} message objects in ${folder}: ${out.map((o) => `UID ${o.uids[0]} (${o.imdnMessageId})`).join(', ')}`);
+  return out;
+}
+
+/** One command of `s` changes every object (all in one folder): UID STORE of the set, then UID EXPUNGE of it. */
+export async function changeAll(s: DeviceSession, objects: readonly StagedObject[], change: 'seen' | 'expunged'): Promise<void> {
+  const folder = objects[0]!.folder;
+  const set = objects.map(currentUid).join(',');
+  await select(s, folder);
+  await execOk(s, `UID STORE ${set} +FLAGS (${change === 'seen' ? '\\Seen' : '\\Deleted'})`);
+  if (change === 'expunged') await execOk(s, s.capabilities.has('UIDPLUS') ? `UID EXPUNGE ${set}` : 'EXPUNGE');
+}
+
 /** Removes every copy of a voicemail object from the shared voicemail folder (the case folders go by themselves). */
 async function removeCopies(s: DeviceSession, o: StagedObject): Promise<void> {
   const found = await searchHeader(s, o.folder, 'IMDN-Message-ID', o.imdnMessageId);
