@@ -80,7 +80,7 @@ export interface AmbiguityOption {
 }
 
 export interface ProfileOption {
-  /** Dotted path in the target profile, e.g. features.identityBinding, accounts.devices[].announce. */
+  /** Dotted path in the target profile, e.g. features.identityBinding, accounts.users[].devices[].announce. */
   readonly setting: string;
   readonly values?: readonly string[];
 }

@@ -29,6 +29,36 @@ const rowsOf = (table: string): Requirement[] =>
   catalog.requirements.filter((r) => r.kind === 'table-row' && r.table === table);
 const crRecords = catalog.requirements.filter((r) => r.origin !== 'referenced');
 
+type SchemaNode = Record<string, unknown>;
+const PROFILE_SCHEMA = JSON.parse(readFileSync(new URL('../../fixtures/profiles/profile.schema.json', import.meta.url), 'utf8')) as SchemaNode;
+
+function deref(n: SchemaNode): SchemaNode[] {
+  const ref = n['$ref'];
+  const base = typeof ref === 'string' ? deref((PROFILE_SCHEMA['$defs'] as Record<string, SchemaNode>)[ref.replace('#/$defs/', '')]!) : [];
+  const alts = ['anyOf', 'oneOf', 'allOf'].flatMap((k) => ((n[k] as SchemaNode[] | undefined) ?? []).flatMap(deref));
+  return [n, ...base, ...alts];
+}
+
+/** The schema node of a dotted profile path (`a.b[].c`), or undefined when the profile has no such field. */
+function profileSchemaNode(path: string): SchemaNode | undefined {
+  let nodes = deref(PROFILE_SCHEMA);
+  for (const part of path.split('.')) {
+    const name = part.replace(/\[\]$/, '');
+    let next = nodes.flatMap((n) => {
+      const p = (n['properties'] as Record<string, SchemaNode> | undefined)?.[name];
+      return p ? deref(p) : [];
+    });
+    if (part.endsWith('[]')) next = next.flatMap((n) => (n['items'] ? deref(n['items'] as SchemaNode) : []));
+    if (next.length === 0) return undefined;
+    nodes = next;
+  }
+  return { anyOf: nodes };
+}
+
+function allowedValues(n: SchemaNode): unknown[] {
+  return deref(n).flatMap((x) => [...((x['enum'] as unknown[] | undefined) ?? []), ...(x['const'] !== undefined ? [x['const']] : [])]);
+}
+
 describe('catalog against the CR text', () => {
   it('names the CR copy it was taken from, unchanged', () => {
     expect(createHash('sha256').update(crRaw).digest('hex')).toBe(catalog.document.sourceSha256);
@@ -185,10 +215,41 @@ describe('ambiguities', () => {
     const settings = (id: string): unknown[] => (catalog.ambiguityById(id).profileOption ?? []).map((o) => [o.setting, o.values]);
     expect(settings('amb.immutable-object')).toEqual([['features.identityBinding', ['header', 'none']]]);
     expect(settings('amb.device-learning')).toEqual([
-      ['accounts.devices[].announce', ['login', 'imap-id-before-login', 'imap-id-after-login']],
+      ['accounts.users[].devices[].announce', ['login', 'imap-id-before-login', 'imap-id-after-login']],
+      ['accounts.imapId.key', undefined],
+      ['accounts.pf.authzidFor', ['sasl-plain-authzid', 'login-star', 'login-template']],
       ['features.pfPath', ['rewrite', 'keyword', 'none']],
     ]);
     expect(settings('amb.push-timing')).toEqual([['push.timeoutMs', undefined]]);
-    expect(settings('amb.push-format')).toContainEqual(['push.binding.identityPointer', undefined]);
+    expect(settings('amb.push-format')).toContainEqual(['push.binding.identity', undefined]);
+  });
+
+  it('name only profile fields that exist, with values the profile schema allows', () => {
+    for (const a of catalog.ambiguities) {
+      for (const o of a.profileOption ?? []) {
+        const node = profileSchemaNode(o.setting);
+        expect(node, `${a.id}: ${o.setting} is not a field of fixtures/profiles/profile.schema.json`).toBeDefined();
+        for (const v of o.values ?? []) expect(allowedValues(node!), `${a.id}: ${o.setting} = ${v}`).toContain(v);
+      }
+    }
+  });
+
+  it('docs name only profile fields that exist', () => {
+    // reference-store/README.md is left out: its push.format etc. are the store's own options, not profile fields.
+    const docs = ['README.md', 'fixtures/profiles/README.md', 'fixtures/push/README.md', 'fixtures/targets/dovecot/README.md'];
+    let checked = 0;
+    const missing: string[] = [];
+    for (const doc of docs) {
+      const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8');
+      // `push.binding.schema`, `features.pfPath`, `accounts.users[].devices[].id`: dotted paths from a top-level field.
+      for (const m of text.matchAll(/`((?:target|accounts|features|push|timeouts)(?:\.[A-Za-z$][A-Za-z0-9]*(?:\[\])?)+)`/g)) {
+        if (/\.(lua|json|ts|md|js|conf|xml)$/.test(m[1]!)) continue; // a file name such as push.lua
+        checked++;
+        if (profileSchemaNode(m[1]!) === undefined) missing.push(`${doc}: ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(checked).toBeGreaterThan(3);
+    expect(profileSchemaNode('push.binding.identityPointer')).toBeUndefined();
   });
 });
