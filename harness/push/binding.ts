@@ -275,3 +275,32 @@ export function bindingFromProfile(b: ProfileBinding | undefined): PushBinding {
     form: 'general',
   };
 }
+
+/** Identity comparison the suite applies before comparing devices (harness/spec/device-identity.ts, notes §8.5). */
+export const IDENTITY_NORMALISATION: readonly string[] = [
+  'the +sip.instance="<…>" contact-parameter wrapper and <…> are removed',
+  '"urn:", the NID and UUID hex digits compare case-insensitively; IMEI digits and other URN NSS exactly',
+  'a public GRUU (sip:…;gr=<instance>) is the device of its instance-id URN',
+  'temporary GRUUs, other SIP URIs and other values compare exactly (scheme case-insensitive)',
+];
+
+/** The binding and delivery rules in words, as the conformance statement prints them. */
+export function describeBinding(b: PushBinding, d: DeliveryOrder): [string, string][] {
+  const rows: [string, string][] = [
+    ['form', b.form === 'shorthand' ? 'shorthand (one event per notification, JSON Pointers), translated to the general form' : 'general'],
+    ['format', b.format ?? 'by Content-Type (XML for */xml and *+xml, else JSON)'],
+    ['schema', b.schema === undefined ? 'none (payloads are not validated)' : typeof b.schema === 'string' ? b.schema : 'inline'],
+    ['events', b.events === '$' ? 'the whole notification is one event' : b.events],
+  ];
+  for (const k of STATUS_EVENT_KINDS) if (b.kinds[k]) rows.push([`kind ${k}`, describeKindRule(b.kinds[k])]);
+  rows.push(['object references', describeReferences(b).join('; ') || 'none']);
+  for (const i of b.identity) rows.push([`identity ${i.name} (${i.role === 'actor' ? 'must name the acting device' : 'recorded only'})`, `${i.scope === 'notification' ? 'notification ' : ''}${i.selector}`]);
+  rows.push([
+    'absence concluded by',
+    d.order === 'per-user'
+      ? `a sentinel barrier (per-user delivery order declared)${d.graceMs ? ` plus ${d.graceMs} ms grace` : ''}`
+      : `a ${d.quietWindowMs} ms quiet window (no delivery order declared)`,
+  ]);
+  rows.push(['identity comparison', IDENTITY_NORMALISATION.join('; ')]);
+  return rows;
+}

@@ -6,6 +6,7 @@
 // repeat).
 import type { Profile } from '../profile/types.js';
 import { combineRemedies } from '../conformance/applicability.js';
+import { describeBinding } from '../push/binding.js';
 import { mdCell } from './html.js';
 import { failsRun, leftUnexercised, VERDICTS, type CaseVerdict, type RunReport, type RunVerdict, type Selection } from './model.js';
 import { presentStatus } from './status.js';
@@ -193,6 +194,11 @@ export function renderStatement(report: RunReport, profile: Profile | undefined)
       lines.push(`| ${mdCell(d.user)} | \`${mdCell(d.device)}\` | ${how} | \`${mdCell(d.login)}\` |`);
     }
     if (report.pf) lines.push(`| (Participating Function) | — | ${mdCell(report.pf.authzidFor)} | \`${mdCell(report.pf.login)}\` |`);
+    lines.push('');
+  }
+  if (profile?.features.push) {
+    lines.push('## How PUSH notifications are read', '', 'The profile\'s binding (fixtures/profiles/README.md), as the 5.4.2 cases apply it.', '', '| | |', '|---|---|');
+    for (const [k, v] of describeBinding(profile.push.binding, profile.push.delivery)) lines.push(`| ${mdCell(k)} | ${mdCell(v)} |`);
     lines.push('');
   }
   if (profile) {
