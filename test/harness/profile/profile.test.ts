@@ -100,7 +100,8 @@ describe('shipped profiles', () => {
     expect(p.accounts.users[0]?.devices[0]).toMatchObject({ login: 'alice@acme.test/phone', credentials: { password: 'al1ce-Pa55"quote' } });
     expect(p.accounts.users[0]?.devices[1]?.credentials).toEqual({ oauthBearer: 'tablet-token-ABC123' });
     expect(p.push.binding.schema).toBe(fixture('example-vendor/push.schema.json'));
-    expect(p.push.binding.kinds.seen).toEqual({ selector: '/push-message/pns-subtype', equals: ['Seen', 'Read'] });
+    expect(p.push.binding).toMatchObject({ form: 'general', events: "$['push-message'].nmsEventList.nmsEvent[*]" });
+    expect(p.push.binding.examples.map((e) => e.file)).toEqual([fixture('example-vendor/push-seen.json'), fixture('example-vendor/push-delete.json')]);
   });
 
   test('every shipped profile points editors at the schema, and the README documents every schema field', () => {
