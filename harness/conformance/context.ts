@@ -195,7 +195,8 @@ export class CaseContext {
 
   /** Creates a folder of this case under the profile's root (removed when the case ends). */
   async folder(session: DeviceSession, user: User, purpose = 'f'): Promise<string> {
-    const root = this.profile.features.folders.root;
+    // The root may name the user ("{user}/RCSMessageStore"): it is filled for the user the folder is made for.
+    const root = this.profile.features.folders.root.replace(/\{user\}/g, user.name);
     const path = `${root}/t-${slug(this.meta.id)}-${slug(purpose)}-${this.tag}`;
     await session.run(`CREATE ${root}`, async (c) => {
       // Refused because it already exists on most stores; a lost connection, though, is the real problem.
