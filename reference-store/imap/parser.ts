@@ -127,6 +127,8 @@ export function splitTag(text: Buffer): { tag: string; rest: Buffer } | null {
   return { tag, rest: sp < 0 ? Buffer.alloc(0) : text.subarray(sp + 1) };
 }
 
+const SECTION_PREFIX = /^(BODY|BODY\.PEEK|BINARY|BINARY\.PEEK|BINARY\.SIZE)$/i;
+
 /** Tokenizes command arguments. Atoms may carry a bracketed section, e.g. `BODY.PEEK[HEADER.FIELDS (A B)]<0.10>`. */
 export function tokenize(text: Buffer, literals: Buffer[]): Token[] {
   let pos = 0;
@@ -187,7 +189,9 @@ export function tokenize(text: Buffer, literals: Buffer[]): Token[] {
     const start = pos;
     while (pos < text.length) {
       const d = text[pos]!;
-      if (d === 0x5b) { // [ ... ] may contain spaces and parentheses
+      // `[` starts a section (which may contain spaces and parentheses) only after BODY / BODY.PEEK; elsewhere it is
+      // an ordinary ATOM-CHAR (RFC 3501 §9), e.g. in the mailbox name `a[b`.
+      if (d === 0x5b && SECTION_PREFIX.test(text.subarray(start, pos).toString('latin1'))) {
         const close = text.indexOf(0x5d, pos);
         if (close < 0) throw new ParseError('unterminated [');
         pos = close + 1;

@@ -13,6 +13,8 @@ import { dispatch } from './commands/index.js';
 import { deliverNotifyEvent, type NotifySpec } from './commands/notify.js';
 import { fetchResponse } from './commands/fetch.js';
 
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 export type State = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
 export interface SelectedState {
@@ -20,6 +22,8 @@ export interface SelectedState {
   readOnly: boolean;
   /** this session's message sequence: index + 1 = MSN */
   view: StoredMessage[];
+  /** the keywords last announced with FLAGS / PERMANENTFLAGS */
+  keywords: string[];
   pendingNew: StoredMessage[];
   /** new messages that another session added (reported with the NOTIFY MessageNew fetch attributes) */
   newFromOthers: Set<StoredMessage>;
@@ -205,7 +209,7 @@ export class Session {
       mb.writers.push(this.id);
       for (const m of mb.messages) if (m.recentFor === null) m.recentFor = this.id;
     }
-    this.selected = { mailbox: mb, readOnly, view: [...mb.messages], pendingNew: [], newFromOthers: new Set(), pendingExpunge: new Set(), pendingFlags: new Map() };
+    this.selected = { mailbox: mb, readOnly, view: [...mb.messages], keywords: [...mb.keywords], pendingNew: [], newFromOthers: new Set(), pendingExpunge: new Set(), pendingFlags: new Map() };
     this.state = 'selected';
   }
 
@@ -218,7 +222,32 @@ export class Session {
     this.state = 'authenticated';
   }
 
-  isRecent(m: StoredMessage): boolean { return m.recentFor === this.id; }
+  /**
+   * \Recent (RFC 3501 §2.3.2): the session that claimed the message at SELECT (or when it arrived) sees it. A
+   * read-only session (EXAMINE) claims nothing but sees the messages nobody has claimed yet, as STATUS counts them.
+   */
+  isRecent(m: StoredMessage): boolean {
+    return m.recentFor === this.id || (m.recentFor === null && this.selected?.readOnly === true);
+  }
+
+  /**
+   * Announces keywords that appeared in the selected mailbox since FLAGS was last sent (RFC 3501 §7.2.6): a new
+   * untagged FLAGS and PERMANENTFLAGS, before any FETCH that carries the keyword.
+   */
+  announceKeywords(): void {
+    const sel = this.selected;
+    if (!sel || sel.keywords.length === sel.mailbox.keywords.length) return;
+    sel.keywords = [...sel.mailbox.keywords];
+    this.writeFlags();
+  }
+
+  /** `* FLAGS (…)` and `* OK [PERMANENTFLAGS (…)]` for the selected mailbox. */
+  writeFlags(): void {
+    const sel = this.selected!;
+    const flags = [...SYSTEM_FLAGS, ...sel.keywords];
+    this.untagged(raw('FLAGS'), flags.map((f) => raw(f)));
+    this.write(sel.readOnly ? '* OK [PERMANENTFLAGS ()] Read-only mailbox' : `* OK [PERMANENTFLAGS (${[...flags, '\\*'].join(' ')})] Flags permitted`);
+  }
 
   /** Removes messages this session expunged itself from its view, answering `* n EXPUNGE` for each. */
   reportOwnExpunge(gone: StoredMessage[]): void {
@@ -251,6 +280,7 @@ export class Session {
     const wantExpunge = !notifyMode || (spec!.events.has('MessageExpunge') && !spec!.delayed && !f.has('notify-drop-expunge'));
     const wantNew = !notifyMode || (spec!.events.has('MessageNew') && !f.has('notify-drop-messagenew'));
     const wantFlags = !notifyMode || (spec!.events.has('FlagChange') && !f.has('notify-drop-flagchange'));
+    if ((wantNew && sel.pendingNew.length) || (wantFlags && sel.pendingFlags.size)) this.announceKeywords();
     if (allowExpunge && wantExpunge && sel.pendingExpunge.size) {
       for (let i = sel.view.length - 1; i >= 0; i--) {
         const m = sel.view[i]!;

@@ -43,6 +43,8 @@ export interface Mailbox {
   uidNext: number;
   highestModseq: number;
   messages: StoredMessage[];
+  /** every keyword ever set on a message of the mailbox, in order of first use (announced in FLAGS) */
+  keywords: string[];
   metadata: Map<string, Buffer>;
   /** sessions that have the mailbox selected read-write, in selection order (for \Recent) */
   writers: number[];
@@ -83,6 +85,14 @@ export function canonicalName(name: string): string {
   if (/^inbox$/i.test(n)) return 'INBOX';
   if (/^inbox\//i.test(n)) return 'INBOX' + n.slice(5);
   return n;
+}
+
+/** Adds keywords (flags without a backslash) to the mailbox's list, keeping the order of first use. */
+function noteKeywords(mb: Mailbox, flags: Iterable<string>): void {
+  for (const f of flags) {
+    if (f.startsWith('\\')) continue;
+    if (!mb.keywords.some((k) => k.toLowerCase() === f.toLowerCase())) mb.keywords.push(f);
+  }
 }
 
 export class StoreError extends Error {
@@ -152,7 +162,7 @@ export class MailStore {
       const p = parts.slice(0, i).join(DELIMITER);
       if (!u.mailboxes.has(p)) this.createMailbox(user, p, origin, quiet);
     }
-    const mb: Mailbox = { name: n, uidValidity: ++uidValiditySeed, uidNext: 1, highestModseq: 1, messages: [], metadata: new Map(), writers: [] };
+    const mb: Mailbox = { name: n, uidValidity: ++uidValiditySeed, uidNext: 1, highestModseq: 1, messages: [], keywords: [], metadata: new Map(), writers: [] };
     u.mailboxes.set(n, mb);
     if (!quiet) this.emit({ kind: 'mailbox-create', user, name: n, origin });
     return mb;
@@ -180,6 +190,7 @@ export class MailStore {
       // RFC 3501: renaming INBOX moves its messages to the new mailbox and leaves INBOX empty
       const nb = this.createMailbox(user, b, origin);
       nb.messages = mb.messages;
+      nb.keywords = [...mb.keywords];
       nb.uidNext = mb.uidNext;
       mb.messages = [];
       return;
@@ -243,6 +254,7 @@ export class MailStore {
       recentFor: mb.writers[0] ?? null, objectType: null, imdnMessageId: null, supersedes: null, superseded: false, cache: null,
     };
     mb.messages.push(msg);
+    noteKeywords(mb, msg.flags);
     return msg;
   }
 
@@ -262,6 +274,7 @@ export class MailStore {
     const removed = [...before].filter((f) => !after.has(f));
     if (!added.length && !removed.length) return false;
     msg.flags = after;
+    noteKeywords(mb, added);
     if (added.includes('\\Seen')) msg.seenBy = origin.device;
     if (removed.includes('\\Seen')) msg.seenBy = null;
     if (added.includes('\\Deleted')) msg.deletedBy = origin.device;

@@ -117,51 +117,173 @@ function splitMultipart(body: Buffer, boundary: string): Buffer[] {
 // ---------------------------------------------------------------------------------------------
 // ENVELOPE
 
-export interface Address { name: string | null; mailbox: string; host: string }
+/**
+ * One ENVELOPE address (RFC 3501 §7.4.2). Group syntax gives a start marker (mailbox = group name, host null) and an
+ * end marker (all null). CPM addresses such as `<tel:+1555>` have no host: mailbox is the URI, host ''.
+ */
+export interface Address { name: string | null; adl: string | null; mailbox: string | null; host: string | null }
 
-/** Minimal RFC 5322 address-list parser; CPM addresses such as `<tel:+1555>` have no host. */
+type AddrToken =
+  | { t: 'word'; v: string; quoted: boolean }
+  | { t: 'comment'; v: string }
+  | { t: 'special'; v: string }
+  | { t: 'literal'; v: string };
+
+/** RFC 5322 §3.2 lexical tokens: atoms (with dots kept as specials), quoted strings, comments, domain literals. */
+function addrTokens(s: string): AddrToken[] {
+  const out: AddrToken[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { i++; continue; }
+    if (c === '(') {
+      let depth = 0;
+      let v = '';
+      for (; i < s.length; i++) {
+        const d = s[i]!;
+        if (d === '\\' && i + 1 < s.length) { v += s[++i]; continue; }
+        if (d === '(') { if (depth++ > 0) v += d; continue; }
+        if (d === ')') { if (--depth === 0) { i++; break; } v += d; continue; }
+        v += d;
+      }
+      out.push({ t: 'comment', v: v.replace(/\s+/g, ' ').trim() });
+      continue;
+    }
+    if (c === '"') {
+      let v = '';
+      for (i++; i < s.length && s[i] !== '"'; i++) {
+        if (s[i] === '\\' && i + 1 < s.length) i++;
+        v += s[i];
+      }
+      i++;
+      out.push({ t: 'word', v: v.replace(/\r?\n(?=[ \t])/g, ''), quoted: true });
+      continue;
+    }
+    if (c === '[') {
+      const close = s.indexOf(']', i);
+      const end = close < 0 ? s.length : close + 1;
+      out.push({ t: 'literal', v: s.slice(i, end) });
+      i = end;
+      continue;
+    }
+    if ('<>,:;@.'.includes(c)) { out.push({ t: 'special', v: c }); i++; continue; }
+    let v = '';
+    while (i < s.length && !' \t\r\n()"[<>,:;@.'.includes(s[i]!)) v += s[i++];
+    out.push({ t: 'word', v, quoted: false });
+  }
+  return out;
+}
+
+const isSpecial = (tok: AddrToken | undefined, v: string): boolean => tok?.t === 'special' && tok.v === v;
+const URI_SCHEME = /^(tel|sip|sips)$/i;
+
+/**
+ * RFC 5322 §3.4 address-list as IMAP needs it: comments go nowhere except that a comment after a bare addr-spec
+ * becomes the name (`a@b (Alice)`); a display name keeps its quoted content; `group: a@b, c@d;` gives group
+ * markers; a source route `<@r1,@r2:u@h>` gives the adl. Lenient: text that does not parse still yields addresses.
+ */
 export function parseAddresses(value: string | null): Address[] | null {
   if (value === null || value.trim() === '') return null;
+  const toks = addrTokens(value);
   const out: Address[] = [];
-  for (const item of splitTopLevel(value.replace(/^[^:<"]*:(?=.*;\s*$)/, '').replace(/;\s*$/, ''), ',')) {
-    const s = item.trim();
-    if (!s) continue;
-    const m = /^(.*?)<([^>]*)>\s*$/.exec(s);
-    let name: string | null = null;
-    let addr = s;
-    if (m) {
-      name = m[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1') || null;
-      addr = m[2]!.trim();
+  let i = 0;
+  let inGroup = false;
+
+  /** addr-spec tokens up to (not including) one of `stops`: local-part @ domain, the URI forms kept whole. */
+  const addrSpec = (stops: string[]): { mailbox: string; host: string; comment: string | null } => {
+    let local = '';
+    let host: string | null = null;
+    let comment: string | null = null;
+    let seenWord = false;
+    let uri = false;
+    for (; i < toks.length; i++) {
+      const tok = toks[i]!;
+      if (tok.t === 'special' && stops.includes(tok.v) && !(uri && tok.v === ':')) break;
+      if (tok.t === 'comment') { if (seenWord && comment === null && tok.v !== '') comment = tok.v; continue; }
+      if (tok.t === 'special' && tok.v === '@' && host === null && !uri) { host = ''; continue; }
+      const text = tok.v;
+      if (!seenWord && tok.t === 'word' && !tok.quoted && URI_SCHEME.test(text) && isSpecial(toks[i + 1], ':')) uri = true;
+      seenWord = true;
+      if (host === null || uri) local += text; else host += text;
     }
-    const at = addr.lastIndexOf('@');
-    out.push(at > 0 && !/^(tel|sip|sips):/i.test(addr)
-      ? { name, mailbox: addr.slice(0, at), host: addr.slice(at + 1) }
-      : { name, mailbox: addr, host: '' });
+    if (uri) return { mailbox: local + (host !== null ? `@${host}` : ''), host: '', comment };
+    return { mailbox: local, host: host ?? '', comment };
+  };
+
+  const angle = (name: string | null): void => {
+    i++; // <
+    let adl: string | null = null;
+    if (isSpecial(toks[i], '@')) {
+      // obs-route: 1*("@" domain) ":" — kept as the adl
+      let route = '';
+      for (; i < toks.length && !isSpecial(toks[i], ':') && !isSpecial(toks[i], '>'); i++) {
+        const tok = toks[i]!;
+        if (tok.t !== 'comment') route += tok.v;
+      }
+      if (isSpecial(toks[i], ':')) i++;
+      adl = route;
+    }
+    const spec = addrSpec(['>']);
+    if (isSpecial(toks[i], '>')) i++;
+    let trailing: string | null = null;
+    while (toks[i]?.t === 'comment') { trailing ??= toks[i]!.v || null; i++; }
+    out.push({ name: name ?? trailing, adl, mailbox: spec.mailbox, host: spec.host });
+  };
+
+  while (i < toks.length) {
+    const tok = toks[i]!;
+    if (tok.t === 'comment') { i++; continue; }
+    if (isSpecial(tok, ',')) { i++; continue; }
+    if (isSpecial(tok, ';')) {
+      if (inGroup) { out.push({ name: null, adl: null, mailbox: null, host: null }); inGroup = false; }
+      i++;
+      continue;
+    }
+    // Look ahead: a phrase followed by '<' is a display name, by ':' a group name; otherwise an addr-spec.
+    let j = i;
+    while (j < toks.length && toks[j]!.t !== 'special') j++;
+    const next = toks[j];
+    const first = toks[i]!;
+    const uriStart = first.t === 'word' && !first.quoted && URI_SCHEME.test(first.v) && j === i + 1 && isSpecial(next, ':');
+    if (isSpecial(next, '<') || (isSpecial(next, ':') && !inGroup && !uriStart)) {
+      const words = toks.slice(i, j).filter((x): x is Extract<AddrToken, { t: 'word' }> => x.t === 'word').map((x) => x.v);
+      const phrase = words.join(' ').trim() || null;
+      i = j;
+      if (next!.v === '<') { angle(phrase); continue; }
+      i++; // ':'
+      out.push({ name: null, adl: null, mailbox: phrase ?? '', host: null });
+      inGroup = true;
+      continue;
+    }
+    if (isSpecial(tok, '<')) { angle(null); continue; }
+    const start = i;
+    const spec = addrSpec([',', ';', '<']);
+    if (i === start) { i++; continue; }
+    if (spec.mailbox === '' && spec.host === '') continue;
+    out.push({ name: spec.comment, adl: null, mailbox: spec.mailbox, host: spec.host });
   }
+  if (inGroup) out.push({ name: null, adl: null, mailbox: null, host: null });
   return out.length ? out : null;
 }
 
-function splitTopLevel(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  let angle = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && quoted) { cur += c + (s[i + 1] ?? ''); i++; continue; }
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && c === '<') angle++;
-    else if (!quoted && c === '>') angle = Math.max(0, angle - 1);
-    if (c === sep && !quoted && angle === 0) { out.push(cur); cur = ''; continue; }
-    cur += c;
-  }
-  out.push(cur);
-  return out;
+/** The text SEARCH FROM/TO/CC/BCC match against: names and addresses with comments removed (RFC 3501 §6.4.4). */
+export function searchableAddresses(value: string): string {
+  const list = parseAddresses(value) ?? [];
+  return list
+    .filter((a) => a.host !== null)
+    .map((a) => {
+      let name = a.name ?? '';
+      try { name = libmime.decodeWords(name); } catch { /* keep as is */ }
+      const addr = a.host ? `${a.mailbox}@${a.host}` : a.mailbox ?? '';
+      return name ? `${name} <${addr}>` : addr;
+    })
+    .join(', ');
 }
 
 function addressList(list: Address[] | null): Value {
   if (!list) return null;
-  return list.map((a) => [a.name, null, a.mailbox, a.host]);
+  // env-from = "(" 1*address ")": the addresses follow each other without spaces
+  return [new Concat(list.map((a) => [a.name, a.adl, a.mailbox, a.host]))];
 }
 
 export function envelope(fields: HeaderField[]): Value {
@@ -183,10 +305,10 @@ function paramList(params: Record<string, string>, skip: string[] = []): Value {
   return entries.flatMap(([k, val]) => [k.toUpperCase(), val]);
 }
 
+/** body-fld-lines: the number of line ends (a last line without one, as before a multipart delimiter, is not counted). */
 function countLines(b: Buffer): number {
   let n = 0;
   for (const c of b) if (c === 0x0a) n++;
-  if (b.length > 0 && b[b.length - 1] !== 0x0a) n++;
   return n;
 }
 
@@ -247,19 +369,28 @@ export function parseSection(s: string): SectionSpec {
   return { path, text, fields };
 }
 
+/**
+ * The parts numbered 1, 2, … below a message (RFC 3501 §6.4.5): the children of a multipart message, or, for a
+ * non-multipart message, the message itself as part 1 (its body; its MIME header is the message header).
+ */
+function partsOfMessage(msg: MimePart): MimePart[] {
+  return msg.type === 'multipart' ? msg.children : [msg];
+}
+
+/** The parts numbered below a part: a multipart's children, or those of a message/rfc822 part's encapsulated message. */
+function subparts(part: MimePart): MimePart[] {
+  if (part.type === 'multipart') return part.children;
+  if (part.message) return partsOfMessage(part.message);
+  return [];
+}
+
 function locate(root: MimePart, path: number[]): MimePart | null {
-  let cur: MimePart = root;
+  let parts = partsOfMessage(root);
+  let cur: MimePart | null = null;
   for (const n of path) {
-    // below the top level, a message/rfc822 part is entered through its encapsulated message
-    const container = cur !== root && cur.message ? cur.message : cur;
-    if (container.type === 'multipart') {
-      const child = container.children[n - 1];
-      if (!child) return null;
-      cur = child;
-    } else {
-      if (n !== 1) return null; // part 1 of a non-multipart message is its body
-      cur = container;
-    }
+    cur = parts[n - 1] ?? null;
+    if (!cur) return null;
+    parts = subparts(cur);
   }
   return cur;
 }

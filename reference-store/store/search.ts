@@ -1,7 +1,7 @@
 // SEARCH criteria (RFC 3501 §6.4.4, RFC 7162 MODSEQ): parsing into a predicate tree and evaluation.
 import { ParseError, type Token } from '../imap/parser.js';
 import { inSet, parseSequenceSet, type SeqRange } from '../imap/sequence.js';
-import { decodedValue, fieldValue, type MimePart } from './message.js';
+import { decodedValue, fieldValue, searchableAddresses, type MimePart } from './message.js';
 import type { StoredMessage } from './mailstore.js';
 
 export interface SearchContext {
@@ -26,10 +26,20 @@ function parseDate(t: Token | undefined): number {
 
 const day = (d: Date): number => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 
-function sentDay(m: StoredMessage, c: SearchContext): number | null {
+/**
+ * The date of the Date: header as written, ignoring time and zone (RFC 3501 §6.4.4: SENTBEFORE/SENTON/SENTSINCE
+ * compare "the date of the Date: header (disregarding time and timezone)"). `24 Nov 2026 23:30 -0500` is 24 Nov.
+ */
+export function sentDay(m: StoredMessage, c: SearchContext): number | null {
   const v = fieldValue(c.view().root.fields, 'date');
-  const t = v ? Date.parse(v) : NaN;
-  return Number.isNaN(t) ? null : day(new Date(t));
+  if (!v) return null;
+  const r = /(?:^|[\s,])(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})(?=\s|$)/.exec(v.replace(/\([^)]*\)/g, ' '));
+  const mon = r ? MONTHS.indexOf(r[2]!.toLowerCase()) : -1;
+  if (!r || mon < 0) return null;
+  let year = Number(r[3]);
+  if (r[3]!.length === 2) year += year < 50 ? 2000 : 1900; // RFC 5322 §4.3 obs-year
+  else if (r[3]!.length === 3) year += 1900;
+  return Date.UTC(year, mon, Number(r[1]));
 }
 
 function text(t: Token | undefined): string {
@@ -37,8 +47,14 @@ function text(t: Token | undefined): string {
   return (t.kind === 'atom' ? t.value : t.value.toString('utf8')).toLowerCase();
 }
 
-function headerHas(c: SearchContext, field: string, needle: string): boolean {
-  const values = decodedValue(c.view().root.fields, field);
+const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to']);
+
+/** Address fields are matched without their comments, names decoded (RFC 3501 §6.4.4, RFC 5322 §3.4). */
+function headerHas(c: SearchContext, field: string, needle: string, addresses = false): boolean {
+  const fields = c.view().root.fields;
+  const values = addresses && ADDRESS_FIELDS.has(field)
+    ? fields.filter((f) => f.key === field).map((f) => searchableAddresses(f.value))
+    : decodedValue(fields, field);
   return needle === '' ? values.length > 0 : values.some((v) => v.toLowerCase().includes(needle));
 }
 
@@ -96,7 +112,7 @@ export class SearchParser {
       case 'FROM': case 'TO': case 'CC': case 'BCC': case 'SUBJECT': {
         const needle = text(this.next());
         const field = key.toLowerCase();
-        return (_m, c) => headerHas(c, field, needle);
+        return (_m, c) => headerHas(c, field, needle, true);
       }
       case 'HEADER': {
         const field = text(this.next());

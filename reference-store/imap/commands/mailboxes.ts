@@ -7,14 +7,6 @@ import { CommandError, type Session } from '../session.js';
 import { parseFlags } from './messages.js';
 import { parseImapDateTime } from './fetch.js';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
-function keywordsOf(mb: Mailbox): string[] {
-  const k = new Set<string>();
-  for (const m of mb.messages) for (const f of m.flags) if (!f.startsWith('\\')) k.add(f);
-  return [...k].sort();
-}
-
 function cmdSelect(s: Session, tag: string, args: Token[], readOnly: boolean): void {
   const name = s.requireMailboxName(args[0]);
   const params = listItems(args[1]);
@@ -25,9 +17,7 @@ function cmdSelect(s: Session, tag: string, args: Token[], readOnly: boolean): v
     throw new CommandError('NO', 'NONEXISTENT', 'Mailbox does not exist');
   }
   s.select(mb, readOnly);
-  const flags = [...SYSTEM_FLAGS, ...keywordsOf(mb)];
-  s.untagged(raw('FLAGS'), flags.map((f) => raw(f)));
-  s.write(`* OK [PERMANENTFLAGS (${readOnly ? '' : [...flags, '\\*'].join(' ')})] Flags permitted`);
+  s.writeFlags();
   s.untagged(mb.messages.length, raw('EXISTS'));
   s.untagged(mb.messages.filter((m) => s.isRecent(m)).length, raw('RECENT'));
   const firstUnseen = mb.messages.findIndex((m) => !m.flags.has('\\Seen'));
@@ -67,12 +57,21 @@ function cmdList(s: Session, tag: string, args: Token[], lsub: boolean): void {
   const full = ref && !pat.startsWith(DELIMITER) ? (ref.endsWith(DELIMITER) ? ref : ref + DELIMITER) + pat : pat;
   const re = patternToRegExp(full);
   const u = s.ctx.store.user(s.user);
-  const names = lsub ? [...u.subscriptions].filter((n) => u.mailboxes.has(n)) : [...u.mailboxes.keys()];
-  for (const n of names.sort()) {
-    if (!re.test(n)) continue;
-    const attrs = listAttributes(s, n);
-    if (lsub) listLine(s, verb, n, []);
-    else listLine(s, verb, n, u.subscriptions.has(n) ? attrs : attrs);
+  if (lsub) {
+    // RFC 3501 §6.3.9: with `%`, a subscribed child whose parent is not subscribed makes the parent appear, \Noselect.
+    const subscribed = [...u.subscriptions].filter((n) => u.mailboxes.has(n));
+    const out = new Map<string, string[]>();
+    for (const n of subscribed) {
+      if (re.test(n)) { out.set(n, []); continue; }
+      const parts = n.split(DELIMITER);
+      for (let i = parts.length - 1; i >= 1; i--) {
+        const parent = parts.slice(0, i).join(DELIMITER);
+        if (re.test(parent) && !u.subscriptions.has(parent) && !out.has(parent)) { out.set(parent, ['\\Noselect']); break; }
+      }
+    }
+    for (const n of [...out.keys()].sort()) listLine(s, verb, n, out.get(n)!);
+  } else {
+    for (const n of [...u.mailboxes.keys()].sort()) if (re.test(n)) listLine(s, verb, n, listAttributes(s, n));
   }
   s.tagged(tag, 'OK', `${verb} completed`);
 }

@@ -68,6 +68,7 @@ export function cmdStore(s: Session, tag: string, args: Token[], uid: boolean): 
   for (const [msg, seq] of targets) {
     if (unchangedSince !== null && msg.modseq > unchangedSince) { modified.push(uid ? msg.uid : seq); continue; }
     s.ctx.store.storeFlags(p.user, sel.mailbox, msg, op, flags, origin);
+    s.announceKeywords();
     if (!silent || (unchangedSince !== null)) {
       const items: Value[] = [raw('FLAGS'), s.flagList(msg).map((f) => raw(f))];
       if (uid) items.unshift(raw('UID'), msg.uid);
