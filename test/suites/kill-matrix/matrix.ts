@@ -22,7 +22,11 @@ function fastProfile(pfPath: Profile['features']['pfPath']): Profile {
   };
 }
 
-export function killMatrixSuite(area: string, cases: readonly CaseDefinition[]): void {
+/**
+ * `exact`, when given, states for some switches exactly which cases each must fail (a per-case expectation, e.g.
+ * test/suites/push-expectations.ts); the same runs answer it, so nothing is run twice.
+ */
+export function killMatrixSuite(area: string, cases: readonly CaseDefinition[], exact?: { switches: readonly string[]; fails: (fault: string, id: string) => boolean }): void {
   const rewriteCases = cases.filter((c) => c.meta.features.includes('pf:rewrite'));
   const requirements = new Set(cases.flatMap((c) => c.meta.requirements));
   // Switches that break a requirement this area covers: each must be detected by a case of the area.
@@ -58,6 +62,19 @@ export function killMatrixSuite(area: string, cases: readonly CaseDefinition[]):
       const runs = [...main.runs, ...(rewrite?.runs ?? [])];
       expect(runs.filter((r) => r.collateral.length > 0).map((r) => ({ fault: r.fault, collateral: r.collateral }))).toEqual([]);
     });
+
+    if (exact) {
+      it.each(exact.switches)('with %s exactly the expected cases fail', (fault) => {
+        for (const [m, subset] of [[main, cases.filter((c) => !rewriteCases.includes(c))], [rewrite, rewriteCases]] as const) {
+          if (!m) continue;
+          const run = m.runs.find((r) => r.fault === fault)!;
+          const applicable = new Set(m.baseline.filter((b) => b.verdict === 'passed').map((b) => b.id));
+          const expected = subset.map((c) => c.meta.id).filter((id) => applicable.has(id) && exact.fails(fault, id)).sort();
+          expect([...run.killedBy].sort()).toEqual(expected);
+          expect(run.blocked).toEqual([]);
+        }
+      });
+    }
 
     it('every case is failed by at least one switch', () => {
       const killed = new Set([...main.runs, ...(rewrite?.runs ?? [])].flatMap((r) => r.killedBy));
