@@ -182,6 +182,9 @@ export class CaseContext {
       host: endpoint.host,
       port: endpoint.port,
       tls: endpoint.tls,
+      // The same TLS trust as the device sessions: a private CA must verify the PF's connection too.
+      ...(endpoint.ca ? { ca: endpoint.ca } : {}),
+      ...(endpoint.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
       login: pfLoginName(pf, user.name),
       ...(pf.authzidFor === 'sasl-plain-authzid' ? { authzid: user.name } : {}),
       ...secretOf(pf.credentials),
