@@ -220,7 +220,7 @@ describe('ambiguities', () => {
       ['accounts.pf.authzidFor', ['sasl-plain-authzid', 'login-star', 'login-template']],
       ['features.pfPath', ['rewrite', 'keyword', 'none']],
     ]);
-    expect(settings('amb.push-timing')).toEqual([['push.timeoutMs', undefined]]);
+    expect(settings('amb.push-timing')).toEqual([['push.timeoutMs', undefined], ['push.delivery.order', ['per-user', 'none']], ['push.delivery.graceMs', undefined]]);
     expect(settings('amb.push-format')).toContainEqual(['push.binding.identity', undefined]);
   });
 
