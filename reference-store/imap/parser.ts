@@ -21,7 +21,11 @@ export interface ReaderEvents {
   continuation(size: number): void;
   /** A literal above the limit was announced; `sync` tells whether its bytes are still unsent. */
   literalTooBig(partial: Buffer, size: number, sync: boolean): void;
-  lineTooLong(): void;
+  /**
+   * A command line went over `maxLineBytes`: reported once, with the line's first bytes (for the tag). The rest of
+   * the line is skipped up to its LF, and a non-synchronising literal it announces is skipped too.
+   */
+  lineTooLong(head: Buffer): void;
 }
 
 const LITERAL_AT_END = /\{(\d{1,12})(\+)?\}$/;
@@ -33,6 +37,7 @@ export class CommandReader {
   private literalNeeded: number | null = null;
   private skipBytes = 0;
   private discardingLine = false;
+  private discardTail: Buffer = Buffer.alloc(0);
   private paused = false;
 
   constructor(private readonly limits: ReaderLimits, private readonly on: ReaderEvents) {}
@@ -62,20 +67,37 @@ export class CommandReader {
         continue;
       }
       const lf = this.buf.indexOf(0x0a);
+      if (this.discardingLine) {
+        // Skipping the rest of an oversized line: keep only its last bytes, to see a literal it ends with.
+        const upto = lf < 0 ? this.buf.length : lf;
+        this.discardTail = Buffer.concat([this.discardTail, this.buf.subarray(Math.max(0, upto - 24), upto)]).subarray(-24);
+        this.buf = lf < 0 ? Buffer.alloc(0) : this.buf.subarray(lf + 1);
+        if (lf < 0) return;
+        this.discardingLine = false;
+        this.skipLiteralAfter(this.discardTail);
+        continue;
+      }
       if (lf < 0) {
         if (this.buf.length > this.limits.maxLineBytes) {
+          const head = Buffer.concat([...this.lines, this.buf]).subarray(0, 64);
+          this.discardTail = Buffer.from(this.buf.subarray(-24));
           this.buf = Buffer.alloc(0);
           this.reset();
           this.discardingLine = true;
-          this.on.lineTooLong();
+          this.on.lineTooLong(head);
         }
         return;
       }
       let line = this.buf.subarray(0, lf);
       this.buf = this.buf.subarray(lf + 1);
-      if (this.discardingLine) { this.discardingLine = false; continue; }
       if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-      if (line.length > this.limits.maxLineBytes) { this.reset(); this.on.lineTooLong(); continue; }
+      if (line.length > this.limits.maxLineBytes) {
+        const head = Buffer.concat([...this.lines, line]).subarray(0, 64);
+        this.reset();
+        this.on.lineTooLong(head);
+        this.skipLiteralAfter(line);
+        continue;
+      }
       const tail = line.subarray(Math.max(0, line.length - 20)).toString('latin1');
       const m = LITERAL_AT_END.exec(tail);
       if (!m) {
@@ -99,6 +121,17 @@ export class CommandReader {
       this.literalNeeded = size;
       if (sync) this.on.continuation(size);
     }
+  }
+
+  /** After a skipped line: a non-synchronising literal it announced is skipped, and the line after it too. */
+  private skipLiteralAfter(line: Buffer): void {
+    let end = line.length;
+    if (end > 0 && line[end - 1] === 0x0d) end--;
+    const m = /\{(\d{1,12})\+\}$/.exec(line.subarray(Math.max(0, end - 20), end).toString('latin1'));
+    if (!m) return;
+    this.skipBytes = Number(m[1]);
+    this.discardingLine = true;
+    this.discardTail = Buffer.alloc(0);
   }
 
   private reset(): void {
@@ -166,6 +199,7 @@ export function tokenize(text: Buffer, literals: Buffer[]): Token[] {
         }
         if (d === 0x22) { pos++; break; }
         if (d === 0x0d || d === 0x0a) throw new ParseError('CR/LF in quoted string');
+        if (d === 0x00) throw new ParseError('NUL in quoted string');
         out.push(d);
         pos++;
       }

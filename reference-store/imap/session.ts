@@ -12,6 +12,7 @@ import type { FetchItem } from './commands/fetch-items.js';
 import { dispatch } from './commands/index.js';
 import { deliverNotifyEvent, type NotifySpec } from './commands/notify.js';
 import { fetchResponse } from './commands/fetch.js';
+import { validMailboxName } from './mailbox-name.js';
 
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -70,7 +71,10 @@ export class Session {
         command: (cmd) => this.guard(() => this.onCommand(cmd)),
         continuation: () => this.write('+ Ready for literal data'),
         literalTooBig: (partial, size, sync) => this.guard(() => this.onLiteralTooBig(partial, size, sync)),
-        lineTooLong: () => this.write('* BAD Command line too long'),
+        lineTooLong: (head) => {
+          const t = splitTag(head);
+          this.write(`${t && this.waiting === null ? t.tag : '*'} BAD Command line too long (over ${ctx.opts.maxLineBytes} bytes); skipped to its end`);
+        },
       },
     );
     socket.on('data', (chunk: Buffer) => {
@@ -389,7 +393,6 @@ export class Session {
 
   requireMailboxName(t: Token | undefined): string {
     if (!t || t.kind === 'list') throw new ParseError('mailbox name expected');
-    const name = t.kind === 'atom' ? t.value : t.value.toString('utf8');
-    return canonicalName(name);
+    return canonicalName(validMailboxName(t.kind === 'atom' ? Buffer.from(t.value, 'latin1') : t.value));
   }
 }
