@@ -2,7 +2,7 @@
 // itself (greeting, CAPABILITY after login, its IMAP ID answer) for the reports. Any problem here is a setup error (exit 2) before
 // a single case runs: a wrong password must not show up as 200 failed cases.
 import { CaseContext, Run } from '../conformance/context.js';
-import { SessionError } from '../imap/session.js';
+import { configureSessionLimits, SessionError } from '../imap/session.js';
 import type { Profile } from '../profile/index.js';
 import type { TargetDetails } from '../report/model.js';
 import { TargetSetupError } from '../targets/types.js';
@@ -29,6 +29,7 @@ function imageTag(image: string | undefined): string | null {
  */
 export async function preflight(profile: Profile, faults?: readonly string[]): Promise<TargetDetails> {
   let run: Run | undefined;
+  configureSessionLimits(profile.limits);
   try {
     run = await Run.start({ profile, strict: false, ...(faults ? { faults: [...faults] } : {}) });
     const probe = new CaseContext(run, { id: 'preflight', requirements: [], clause: '5.2.1', level: 'MUST', features: [], statement: '', procedure: [], passCriteria: '' });

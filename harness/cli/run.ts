@@ -7,11 +7,13 @@
 // (reports/<run-id>/, reports/latest → the newest), so a rerun never overwrites the run it reruns.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest, version as vitestVersion, type TestModule, type Vitest } from 'vitest/node';
 import pkg from '../../package.json' with { type: 'json' };
+import { BREAKER_PREFIX, describeBreaker, readSharedBreaker, type BreakerState } from '../conformance/breaker.js';
 import type { CaseMeta } from '../conformance/case.js';
 import { selected } from '../conformance/register.js';
 import { loadProfile, ProfileError, formatProblem, describeProfile, redact, secretsOf, unknownExpectedCases, type Profile } from '../profile/index.js';
@@ -109,7 +111,7 @@ export function selectionEnv(args: SelectionArgs & { strict?: boolean; repeat?: 
 }
 
 function applyEnv(env: Record<string, string>): void {
-  for (const k of ['CPM_PROFILE', 'CPM_STRICT', 'CPM_GREP', 'CPM_CLAUSE', 'CPM_REQUIREMENT', 'CPM_CASE', 'CPM_REPEAT', 'CPM_FAULTS']) delete process.env[k];
+  for (const k of ['CPM_PROFILE', 'CPM_STRICT', 'CPM_GREP', 'CPM_CLAUSE', 'CPM_REQUIREMENT', 'CPM_CASE', 'CPM_REPEAT', 'CPM_FAULTS', 'CPM_BREAKER_FILE']) delete process.env[k];
   Object.assign(process.env, env);
 }
 
@@ -378,6 +380,12 @@ function assembleReport(
   return { ...base, verdict: statementVerdict(base, checks) };
 }
 
+/** The one message of a run whose target the circuit breaker found unusable. */
+export function breakerMessage(state: BreakerState, cases: readonly Pick<CaseResult, 'verdict' | 'message'>[]): string {
+  const blocked = cases.filter((c) => c.verdict === 'blocked' && c.message?.startsWith(BREAKER_PREFIX)).length;
+  return `cpm-conformance: ${BREAKER_PREFIX}${describeBreaker(state)}; ${blocked} remaining case(s) blocked`;
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const startedAt = new Date();
   const runId = newRunId(startedAt);
@@ -443,8 +451,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
   );
   let modules: readonly TestModule[] = [];
   let unhandled: string[] = [];
+  // Where the workers' circuit breaker records that the target is unusable (harness/conformance/breaker.ts).
+  const breakerFile = join(tmpdir(), `cpm-conformance-breaker-${runId}.json`);
   if (!interrupt.requested) {
-    applyEnv(selectionEnv(args, ctx.faults));
+    applyEnv({ ...selectionEnv(args, ctx.faults), CPM_BREAKER_FILE: breakerFile });
     const described = describeProfile(profile);
     const setup = suiteReporters(
       reportsDir,
@@ -486,7 +496,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const cases = applyExpectations(progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun)), profile.expectedFailures);
   const errors = [...moduleErrors(modules), ...unhandled.map((e) => `unhandled error: ${e}`)];
   const stoppedEarly = cases.some((c) => c.verdict === 'not-run');
-  const decided = decide(cases, { strict: args.strict, errors, interrupted: interrupt.requested });
+  const breaker = readSharedBreaker(breakerFile);
+  rmSync(breakerFile, { force: true });
+  let decided = decide(cases, { strict: args.strict, errors, interrupted: interrupt.requested });
+  if (breaker) {
+    // A target found unusable never passes a run, whatever the levels of the cases it blocked.
+    if (decided.exitCode === EXIT.PASS || decided.exitCode === EXIT.INCOMPLETE) decided = { outcome: 'failed', exitCode: EXIT.FAILED };
+    process.stderr.write(`${breakerMessage(breaker, cases)}\n`);
+  }
   const report = assembleReport(ctx, profile, target, cases, decided, { errors, complete: !interrupt.requested && !stoppedEarly });
   return finish(report, await writeReports(reportsDir, report, profile, catalog, caseCatalog()));
 }

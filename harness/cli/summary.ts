@@ -1,6 +1,7 @@
 // The console summary after a run: results per clause, the slowest cases, and for each case that did not pass
 // the requirement (ID and text), expected vs actual, and the command that reruns just that case; the cases the
 // profile could not exercise with what to add; then the verdict (the statement's) and, last, a one-line count.
+import { BREAKER_PREFIX } from '../conformance/breaker.js';
 import type { Catalog } from '../spec/catalog.js';
 import { failsRun, type CaseResult, type CaseVerdict, type RunReport } from '../report/model.js';
 import { selectionText, verdictText } from '../report/statement.js';
@@ -70,8 +71,15 @@ export function renderSummary(report: RunReport, catalog: Catalog, files: readon
   }
   const p = report.metrics.pushLatencyMs;
   if (p) out.push('', `PUSH latency: ${p.count} notification(s), p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms, max ${p.max} ms`);
-  const shown = report.cases.filter((c) => failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error');
+  // Cases the circuit breaker blocked share one cause: it is shown once, not once per case.
+  const byBreaker = report.cases.filter((c) => c.verdict === 'blocked' && c.message?.startsWith(BREAKER_PREFIX));
+  const shown = report.cases.filter(
+    (c) => (failsRun(c, report.strict) || c.verdict === 'warning' || c.verdict === 'blocked' || c.verdict === 'error') && !byBreaker.includes(c),
+  );
   for (const c of shown) out.push('', describeFailure(c, catalog));
+  if (byBreaker.length > 0) {
+    out.push('', `✗ ${byBreaker.length} case(s) blocked, not attempted: ${byBreaker[0]!.message!.split('\n')[0]}`, '  (run.json lists each of them)');
+  }
   const known = report.cases.filter((c) => c.verdict === 'expected-failure');
   if (known.length > 0) {
     out.push('', `known deviations (expected failures listed by the profile; still failures of the target): ${known.length}`);

@@ -3,10 +3,12 @@
 // time (a not-applicable case is a visible skip with its reason), and the merged wire timeline attached.
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { Profile } from '../profile/types.js';
 import { loadCatalog } from '../spec/catalog.js';
 import type { CaseDefinition, CaseMeta } from './case.js';
 import { Run, runOptionsFromEnv, type CaseMetric } from './context.js';
-import { executeCase, type Outcome, type Verdict } from './execute.js';
+import { fileBreaker, type BreakerState } from './breaker.js';
+import { executeCase, outcomeWithoutTarget, type Outcome, type Verdict } from './execute.js';
 
 /** One execution of a case (a run with --repeat N executes each case N times). */
 export interface Attempt {
@@ -152,8 +154,23 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
     // A cancelled run (Ctrl-C) moves on to afterAll while the case in flight still talks to the target: the
     // target is stopped only once that case has finished.
     let inFlight: Promise<unknown> | undefined;
+    // Under the CLI the preflight has already reached the target: a target that then fails to start for this file
+    // is retried once (the re-probe), and if it fails again the file's cases are blocked with that one cause.
+    let blocked: { state: BreakerState; profile: Profile } | undefined;
     beforeAll(async () => {
-      const started = await Run.start(runOptionsFromEnv());
+      const options = runOptionsFromEnv();
+      let started: Run;
+      try {
+        started = await Run.start(options);
+      } catch (err) {
+        if (process.env['CPM_CLI'] !== '1') throw err;
+        try {
+          started = await Run.start(options);
+        } catch (again) {
+          blocked = { state: fileBreaker.open(`the target did not start for ${title}, twice: ${(again as Error).message}`), profile: options.profile };
+          return;
+        }
+      }
       run = started;
       release = guardTeardown(() => started.stop());
     });
@@ -166,7 +183,7 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
     for (const c of cases) {
       const meta = c.meta;
       test(meta.id, { meta: { cpm: meta }, ...(repeats > 0 ? { repeats } : {}) }, async (t) => {
-        if (!run) throw new Error('the target did not start (see the suite setup error)');
+        if (!run && !blocked) throw new Error('the target did not start (see the suite setup error)');
         await allure.displayName(`${meta.id} — ${meta.statement}`);
         await allure.epic(CLAUSE_TITLES[meta.clause] ?? meta.clause);
         await allure.feature(meta.requirements[0] ?? meta.clause);
@@ -180,7 +197,7 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
         for (const a of meta.interpretations ?? []) await allure.label('interpretation', a);
         await allure.description(`${meta.statement}\n\n${requirementBlock(meta)}\n\nPass criteria: ${meta.passCriteria}`);
 
-        const execution = executeCase(run, c);
+        const execution = run ? executeCase(run, c) : Promise.resolve(outcomeWithoutTarget(blocked!.profile, c, blocked!.state));
         inFlight = execution;
         const outcome = await execution;
         if (interrupted && outcome.verdict !== 'passed' && outcome.verdict !== 'not-applicable') {
@@ -209,7 +226,7 @@ export function registerCases(title: string, allCases: readonly CaseDefinition[]
           await t.annotate(`warning (${meta.level}): ${outcome.message}`, 'warning');
           return;
         }
-        const logs = run.target.logs().slice(-40).join('\n');
+        const logs = (run?.target.logs() ?? []).slice(-40).join('\n');
         await t.annotate('wire timeline', { body: outcome.timeline, contentType: 'text/plain' });
         if (logs) await allure.attachment('target log (tail)', logs, 'text/plain');
         const tail = outcome.timeline.split('\n').slice(-80).join('\n');

@@ -3,6 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { EventLog, withTimeout } from '../wait.js';
 import { ResponseReader, type ServerResponse } from './response-reader.js';
+import { sessionLimits } from './session.js';
 import { now, redact, type TimelineEntry } from './timeline.js';
 
 export interface RawResponse extends ServerResponse {
@@ -12,7 +13,11 @@ export interface RawResponse extends ServerResponse {
 export class RawImapClient {
   readonly responses = new EventLog<RawResponse>((r) => r.text);
   private readonly lines: TimelineEntry[] = [];
-  private readonly reader = new ResponseReader();
+  // The profile's line and literal limits (configureSessionLimits); no validation: a raw client reads anything.
+  private readonly reader = (() => {
+    const l = sessionLimits();
+    return new ResponseReader({ ...l, maxResponseBytes: 2 * l.maxLiteralBytes + l.maxLineBytes });
+  })();
   private tagCounter = 0;
   private ended = false;
 

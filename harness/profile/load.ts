@@ -18,7 +18,7 @@ import { isLoopbackHost, LOOPBACK_HINT } from './loopback.js';
 import { locate, ProfileError, type ProfileProblem } from './problems.js';
 import { ajvErrorsToProblems, editDistance } from './schema-errors.js';
 import { maskPaths, secretPathsOf } from './secrets.js';
-import type { CaSettings, Device, Features, Profile, PushSettings, Target, Timeouts, User } from './types.js';
+import type { CaSettings, Device, Features, Limits, Profile, PushSettings, Target, Timeouts, User } from './types.js';
 
 const addFormats = addFormatsModule.default;
 
@@ -29,6 +29,7 @@ export const REFERENCE_PROFILE_PATH = fileURLToPath(new URL('../../fixtures/prof
 const SUITE_PUSH_SCHEMA = 'suite:fixtures/push/status-notification.schema.json';
 
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({ connectMs: 10_000, commandMs: 10_000, notifyMs: 5_000 });
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({ maxLineBytes: 1_048_576, maxLiteralBytes: 67_108_864 });
 export const DEFAULT_CONVERSATION_FOLDER = '{root}/{conversationId}';
 
 /** Names usable as {{name}} in container env and command. */
@@ -151,6 +152,7 @@ interface RawProfile {
     timeoutMs?: number;
   };
   timeouts?: Partial<Timeouts>;
+  limits?: Partial<Limits>;
   expectedFailures?: string;
 }
 
@@ -341,6 +343,7 @@ function normalize(p: RawProfile): Omit<Profile, 'source' | 'sha256' | 'secretPa
       timeoutMs: p.push?.timeoutMs ?? 5000,
     },
     timeouts: { ...DEFAULT_TIMEOUTS, ...(p.timeouts ?? {}) },
+    limits: { ...DEFAULT_LIMITS, ...(p.limits ?? {}) },
   };
 }
 

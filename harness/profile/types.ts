@@ -129,6 +129,14 @@ export interface Timeouts {
   notifyMs: number;
 }
 
+/** Bounds on what the server sends, enforced by the harness's IMAP sessions (a breach is a named finding). */
+export interface Limits {
+  /** Longest line of a server response, literals excluded. */
+  maxLineBytes: number;
+  /** Largest literal a server response may announce. */
+  maxLiteralBytes: number;
+}
+
 export interface Profile {
   name: string;
   description: string;
@@ -137,6 +145,7 @@ export interface Profile {
   features: Features;
   push: PushSettings;
   timeouts: Timeouts;
+  limits: Limits;
   /** Known deviations of the target (the file named by "expectedFailures"); absent when the profile names none. */
   expectedFailures?: ExpectedFailures;
   /** Where the profile came from (file path, or a label given to validateProfile). */

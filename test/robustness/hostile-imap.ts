@@ -19,7 +19,19 @@ export type Hostility =
   /** Logs in normally; the first command after login gets `* 1 FETCH (BODY[] {9999999999}` and a few bytes. */
   | 'huge-literal'
   /** Logs in normally; the first command after login gets untagged responses without end (until the client leaves). */
-  | 'flood';
+  | 'flood'
+  /** Answers LOGIN with OK, then at once `* BYE <byeText>` and closes. */
+  | 'bye-after-login'
+  /** Half-closes the connection (FIN, its reading side stays open) when the client logs in, and answers nothing more. */
+  | 'half-close'
+  /** Sends its greeting one byte per `delayMs` (default 1000 ms). */
+  | 'drip-greeting'
+  /** Greets, then at once sends bytes that are not IMAP. */
+  | 'garbage-after-greeting'
+  /** Logs in normally; the first command after login gets bytes that are not IMAP. */
+  | 'garbage-after-login'
+  /** Logs in normally; the first command after login gets the start of a response, then the connection is closed. */
+  | 'disconnect-mid-command';
 
 export interface HostileServer {
   host: string;
@@ -43,10 +55,18 @@ export interface HostileOptions {
   delayMs?: number;
   /** huge-literal / flood: turn hostile at the last step of logging in (LIST "" "") rather than after it. */
   duringLogin?: boolean;
+  /** bye-after-login: the BYE text. */
+  byeText?: string;
+  /** Stop listening after this many connections: later connections are refused (a target that went away). */
+  acceptConnections?: number;
 }
 
+/** Not IMAP: what a confused proxy or a binary protocol might send. */
+export const GARBAGE = Buffer.concat([Buffer.from([0, 1, 2, 0xff, 0xfe]), Buffer.from(' garbage, not IMAP\r\n')]);
+
 export async function startHostileImap(mode: Hostility, opts: HostileOptions = {}): Promise<HostileServer> {
-  const delayMs = opts.delayMs ?? 3000;
+  const delayMs = opts.delayMs ?? (mode === 'drip-greeting' ? 1000 : 3000);
+  const byeText = opts.byeText ?? 'hostile server: session ended by policy';
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let accepted = 0;
@@ -79,6 +99,7 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
   const onConnection = (socket: Socket): void => {
     accepted += 1;
     sockets.add(socket);
+    if (opts.acceptConnections !== undefined && accepted >= opts.acceptConnections && server.listening) server.close();
     socket.on('close', () => {
       sockets.delete(socket);
       if (sockets.size > 0) return;
@@ -87,6 +108,8 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
       for (const w of waiters) w();
     });
     socket.on('error', () => {});
+    // A half-closed connection stays open for reading (allowHalfOpen) until the client ends its side too.
+    if (mode === 'half-close') socket.on('end', () => socket.destroy());
     const send = (line: string): void => {
       if (!socket.destroyed) socket.write(`${line}\r\n`);
     };
@@ -99,7 +122,26 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
       socket.write(Buffer.concat([Buffer.from('HTTP/1.1 400 Bad Request\r\nServer: not-imap\r\n\r\n'), Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10])]));
       return;
     }
-    send(`* OK [CAPABILITY ${CAPS}] hostile test server (${mode})`);
+    const greeting = `* OK [CAPABILITY ${CAPS}] hostile test server (${mode})\r\n`;
+    if (mode === 'drip-greeting') {
+      // One byte now, one more per delayMs: the greeting would be complete only after minutes.
+      let i = 0;
+      const drip = (): void => {
+        if (socket.destroyed || i >= greeting.length) return;
+        socket.write(greeting[i++]!);
+        later(drip, delayMs);
+      };
+      drip();
+      return;
+    }
+    socket.write(greeting);
+    if (mode === 'garbage-after-greeting') socket.write(GARBAGE);
+
+    const byeAfterLogin = (): void => {
+      if (mode !== 'bye-after-login') return;
+      send(`* BYE ${byeText}`);
+      socket.end();
+    };
 
     const answer = (tag: string, command: string, rest: string): void => {
       switch (command) {
@@ -124,13 +166,17 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
           return;
         case 'LOGIN':
           if (mode === 'drop-at-login') return void socket.destroy();
+          if (mode === 'half-close') return void socket.end();
           loggedIn = true;
-          return send(`${tag} OK [CAPABILITY ${CAPS}] LOGIN completed`);
+          send(`${tag} OK [CAPABILITY ${CAPS}] LOGIN completed`);
+          return byeAfterLogin();
         case 'AUTHENTICATE':
           if (mode === 'drop-at-login') return void socket.destroy();
+          if (mode === 'half-close') return void socket.end();
           if (/^PLAIN \S+/i.test(rest)) {
             loggedIn = true;
-            return send(`${tag} OK [CAPABILITY ${CAPS}] AUTHENTICATE completed`);
+            send(`${tag} OK [CAPABILITY ${CAPS}] AUTHENTICATE completed`);
+            return byeAfterLogin();
           }
           pendingAuthTag = tag;
           return send('+ ');
@@ -151,6 +197,7 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
           pendingAuthTag = undefined;
           loggedIn = true;
           send(`${tag} OK [CAPABILITY ${CAPS}] AUTHENTICATE completed`);
+          byeAfterLogin();
           continue;
         }
         const m = /^(\S+) (\S+) ?(.*)$/.exec(line);
@@ -164,9 +211,12 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
           later(() => answer(tag, command, rest), delayMs);
           continue;
         }
-        if (loggedIn && !setup && !hostileDone && (mode === 'huge-literal' || mode === 'flood')) {
+        const afterLogin = mode === 'huge-literal' || mode === 'flood' || mode === 'garbage-after-login' || mode === 'disconnect-mid-command';
+        if (loggedIn && !setup && !hostileDone && afterLogin) {
           hostileDone = true;
           if (mode === 'huge-literal') socket.write('* 1 FETCH (BODY[] {9999999999}\r\nFrom: a\r\nTo: b\r\n');
+          else if (mode === 'garbage-after-login') socket.write(GARBAGE);
+          else if (mode === 'disconnect-mid-command') socket.end('* 1 FETCH (UID 1 FLAGS (\\Seen) BODY[] {200}\r\nFrom: a\r\n', () => socket.destroy());
           else flood(socket);
           continue;
         }
@@ -175,7 +225,8 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
     });
   };
 
-  const server: Server = createServer(onConnection);
+  // allowHalfOpen: a half-closing server keeps reading after its FIN.
+  const server: Server = createServer({ allowHalfOpen: mode === 'half-close' }, onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -206,7 +257,7 @@ export async function startHostileImap(mode: Hostility, opts: HostileOptions = {
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
   };
 }

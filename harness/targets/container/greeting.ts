@@ -1,7 +1,6 @@
 // First contact after the container reports ready. A readiness log line can be printed before the listener is
 // bound, so the first connect is retried until the deadline: refused → try again; a greeting → done.
-import { createConnection } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { GreetingFailure, readGreeting as probeGreeting } from '../../imap/greeting.js';
 import type { TlsMode } from '../../profile/types.js';
 
 export interface GreetingTarget {
@@ -19,33 +18,15 @@ export class GreetingError extends Error {
 
 const RETRY_INTERVAL_MS = 50;
 
-/** One attempt: resolves with the greeting line, rejects with the socket error or a GreetingError. */
-function readGreeting(t: GreetingTarget, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock =
-      t.tls === 'implicit'
-        ? tlsConnect({ host: t.host, port: t.port, servername: t.host, rejectUnauthorized: !t.insecureSkipVerify, ...(t.ca ? { ca: t.ca } : {}) })
-        : createConnection({ host: t.host, port: t.port });
-    let buf = '';
-    const timer = setTimeout(() => done(new Error(`no greeting within ${timeoutMs} ms`)), timeoutMs);
-    function done(err: Error | null, line?: string): void {
-      clearTimeout(timer);
-      sock.destroy();
-      if (err) reject(err);
-      else resolve(line!);
-    }
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => {
-      buf += d;
-      const eol = buf.indexOf('\r\n');
-      if (eol < 0) return;
-      const line = buf.slice(0, eol);
-      if (/^\* (OK|PREAUTH)\b/i.test(line)) done(null, line);
-      else done(new GreetingError(`unexpected IMAP greeting: ${line}`));
-    });
-    sock.on('error', (e) => done(e));
-    sock.on('close', () => done(new Error('connection closed before the greeting')));
-  });
+/** One attempt: resolves with the greeting line, rejects with the failure, a GreetingError when it is final. */
+async function readGreeting(t: GreetingTarget, timeoutMs: number): Promise<string> {
+  try {
+    return await probeGreeting(t, timeoutMs);
+  } catch (err) {
+    // A non-IMAP or BYE greeting will not change on the next attempt; a refusal or a slow start may.
+    if (err instanceof GreetingFailure && (err.kind === 'not-imap' || err.kind === 'bye')) throw new GreetingError(`unexpected IMAP greeting: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Retries the first connection until a greeting arrives or the deadline (a performance.now() value) passes. */
