@@ -318,7 +318,8 @@ export class Session {
         const seq = sel.view.indexOf(m) + 1;
         if (seq === 0) continue;
         const flags = stale ? before : this.flagList(m);
-        const items: Value[] = [raw('UID'), m.uid, raw('FLAGS'), flags.map((x) => raw(x))];
+        // UID only where an extension asks for it in unsolicited FETCH (RFC 5465 §5.2 NOTIFY FlagChange)
+        const items: Value[] = [...(this.notify ? [raw('UID'), m.uid] : []), raw('FLAGS'), flags.map((x) => raw(x))];
         if (this.condstore) items.push(raw('MODSEQ'), [m.modseq]);
         this.untagged(seq, raw('FETCH'), items);
       }

@@ -377,20 +377,27 @@ function partsOfMessage(msg: MimePart): MimePart[] {
   return msg.type === 'multipart' ? msg.children : [msg];
 }
 
-/** The parts numbered below a part: a multipart's children, or those of a message/rfc822 part's encapsulated message. */
-function subparts(part: MimePart): MimePart[] {
+/**
+ * The parts numbered below a part: a multipart's children, those of a message/rfc822 part's encapsulated message,
+ * or, for a leaf body part, the part itself as its only part 1 (`1.1` of a text part in a multipart is that text,
+ * as in Dovecot). A non-multipart message taken as its own part 1 has no parts below it.
+ */
+function subparts(part: MimePart, isMessage: boolean): MimePart[] {
   if (part.type === 'multipart') return part.children;
   if (part.message) return partsOfMessage(part.message);
-  return [];
+  return isMessage ? [] : [part];
 }
 
 function locate(root: MimePart, path: number[]): MimePart | null {
   let parts = partsOfMessage(root);
+  let isMessage = root.type !== 'multipart';
   let cur: MimePart | null = null;
   for (const n of path) {
     cur = parts[n - 1] ?? null;
     if (!cur) return null;
-    parts = subparts(cur);
+    const next = subparts(cur, isMessage);
+    isMessage = cur.message !== null && cur.message.type !== 'multipart';
+    parts = next;
   }
   return cur;
 }

@@ -120,7 +120,15 @@ export class SearchParser {
         return (_m, c) => headerHas(c, field, needle);
       }
       case 'BODY': { const needle = text(this.next()); return (_m, c) => c.view().root.body.toString('utf8').toLowerCase().includes(needle); }
-      case 'TEXT': { const needle = text(this.next()); return (_m, c) => c.view().raw.toString('utf8').toLowerCase().includes(needle); }
+      case 'TEXT': {
+        // header or body (RFC 3501 §6.4.4): header fields are matched decoded, like HEADER, as well as raw
+        const needle = text(this.next());
+        return (_m, c) => {
+          const v = c.view();
+          return v.raw.toString('utf8').toLowerCase().includes(needle)
+            || v.root.fields.some((f) => decodedValue([f], f.key).some((d) => d.toLowerCase().includes(needle)));
+        };
+      }
       case 'SINCE': { const d = parseDate(this.next()); return (m) => day(m.internalDate) >= d; }
       case 'BEFORE': { const d = parseDate(this.next()); return (m) => day(m.internalDate) < d; }
       case 'ON': { const d = parseDate(this.next()); return (m) => day(m.internalDate) === d; }

@@ -170,3 +170,36 @@ describe('keywords (RFC 3501 §7.2.6 FLAGS)', () => {
     b.close();
   });
 });
+
+describe('found by the differential tests against Dovecot', () => {
+  it('SEARCH TEXT matches decoded header fields; STORE of \\Recent is a syntax error; a text part is its own part 1', async () => {
+    const c = await client();
+    await c.cmd('CREATE found');
+    await c.append('found', 'Sender: =?utf-8?q?Z=C3=BCrich?= <zu@example.ch>\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nleaf\r\n--B--\r\n');
+    await c.cmd('SELECT found');
+    const from = c.lines.length;
+    c.write(Buffer.from('s1 SEARCH CHARSET UTF-8 TEXT {7+}\r\nZürich\r\n'));
+    await c.waitLine(/^s1 OK/, from);
+    expect(c.lines.slice(from)[0]).toBe('* SEARCH 1');
+    expect((await c.cmd('STORE 1 +FLAGS (\\Recent)')).status).toBe('BAD');
+    expect(literalAfter((await c.cmd('FETCH 1 BODY.PEEK[1.1]')).lines, 'BODY[1.1]')).toBe('leaf');
+    c.close();
+  });
+
+  it('keywords set by another session are announced before a FETCH shows them; unsolicited FETCH has no UID without NOTIFY', async () => {
+    const a = await client();
+    const b = await client();
+    await a.cmd('CREATE kw2');
+    await a.append('kw2', 'Subject: k\r\n\r\nk\r\n');
+    await a.cmd('SELECT kw2');
+    await b.cmd('SELECT kw2');
+    await a.cmd('STORE 1 +FLAGS.SILENT ($Other)');
+    const f = await b.cmd('FETCH 1 FLAGS');
+    expect(f.lines[0]).toMatch(/^\* FLAGS \(.*\$Other\)$/);
+    expect(f.lines[2]).toBe('* 1 FETCH (FLAGS ($Other))');
+    await a.cmd('STORE 1 -FLAGS.SILENT ($Other)');
+    expect((await b.cmd('NOOP')).lines[0]).toBe('* 1 FETCH (FLAGS ())');
+    a.close();
+    b.close();
+  });
+});

@@ -78,6 +78,7 @@ export function cmdFetch(s: Session, tag: string, args: Token[], uid: boolean): 
   s.expungeAllowed = uid;
   const sel = s.selected!;
   const targets = selectedMessages(s, args[0], uid);
+  s.announceKeywords(); // the FETCH responses may carry keywords set by another session
   const wantsSeen = !sel.readOnly && items.some((i) => (i.kind === 'section' && !i.peek) || i.kind === 'RFC822' || i.kind === 'RFC822.TEXT');
   for (const [m, seq] of targets) {
     if (changedSince !== null && m.modseq <= changedSince) continue;

@@ -27,7 +27,9 @@ export function parseFlags(t: Token | undefined, rest: Token[] = []): string[] {
   return items.map((i) => {
     if (i.kind !== 'atom' || !/^\\?[^\s()\\{%*"\]]+$|^\\\*$/.test(i.value)) throw new ParseError('flag expected');
     if (i.value.startsWith('\\')) {
-      const sys = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft', '\\Recent'].find((f) => f.toLowerCase() === i.value.toLowerCase());
+      // flag-list holds `flag`, which has no \Recent (RFC 3501 §9: \Recent is only a flag-fetch; §2.3.2)
+      if (i.value.toLowerCase() === '\\recent') throw new ParseError('\\Recent cannot be stored');
+      const sys = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'].find((f) => f.toLowerCase() === i.value.toLowerCase());
       return sys ?? i.value;
     }
     return i.value;
@@ -64,6 +66,7 @@ export function cmdStore(s: Session, tag: string, args: Token[], uid: boolean): 
     if (named !== null) origin = { ...origin, device: s.ctx.accounts.declaredDevice(p.user, named) ?? bareDeviceId(named) };
   }
   const targets = selectedMessages(s, args[0], uid);
+  s.announceKeywords();
   const modified: number[] = [];
   for (const [msg, seq] of targets) {
     if (unchangedSince !== null && msg.modseq > unchangedSince) { modified.push(uid ? msg.uid : seq); continue; }
