@@ -96,6 +96,7 @@ export function versionText(): string {
 async function main(argv: string[]): Promise<number> {
   // `load` has options of its own (harness/load/command.ts).
   if (argv[0] === 'load') return loadCommand(argv.slice(1));
+  if (argv[0] === 'cr') return (await import('../cr/command.js')).crCommand(argv.slice(1), caseCatalog());
   let parsed;
   try {
     parsed = parseArgs({
