@@ -290,7 +290,8 @@ export function buildImpact(input: ImpactInput): CrImpactReport {
           ? `the row's status changes ${e.level.before} → ${e.level.after}`
           : e.changes.includes('presence-changed') ? 'the presence per object kind changes' : e.changes.includes('level-changed') ? 'reworded and its level changes' : 'the statement changed';
         return rerunEffect(c, why, strict);
-      }).filter((x) => !(x.effect === 'unchanged' && e.changes.every((k) => k === 'moved')));
+      // A case whose level does not follow the statement's keeps its verdict: not worth a line.
+      }).filter((x) => !(x.effect === 'unchanged' && x.level.before === x.level.after));
       if (effects.length === 0 || e.changes.every((k) => k === 'moved')) continue;
       all.push(...effects);
       effectsByEntry.set(e, [...(effectsByEntry.get(e) ?? []), { run: run.label, cases: effects }]);
@@ -353,10 +354,13 @@ export function buildImpact(input: ImpactInput): CrImpactReport {
     if (r.orphaned.length > 0) parts.push(`${r.orphaned.length} orphaned`);
     return `${r.label}: ${parts.join(', ')}`;
   });
+  const orphaned = orphanedCases.filter((o) => o.remaining.length === 0).length;
+  const lost = orphanedCases.length - orphaned;
   const line = [
     `${changed} statement${changed === 1 ? '' : 's'} changed`,
     `${uncovered.length} uncovered`,
-    ...(orphanedCases.length > 0 ? [`${orphanedCases.length} case${orphanedCases.length === 1 ? '' : 's'} orphaned`] : []),
+    ...(orphaned > 0 ? [`${orphaned} case${orphaned === 1 ? '' : 's'} orphaned`] : []),
+    ...(lost > 0 ? [`${lost} case${lost === 1 ? '' : 's'} lost a requirement`] : []),
     ...perRun,
   ].join(', ');
 

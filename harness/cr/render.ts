@@ -88,9 +88,19 @@ export function renderMarkdown(r: CrImpactReport): string {
     out.push(`- Cases (${e.cases.length}): ${e.coverage === 'uncovered' ? '**uncovered**' : caseList(e.cases)}`);
     if (e.proposedRecord) out.push('- Proposed catalog record:', '', '```json', JSON.stringify(e.proposedRecord, null, 2), '```', '');
     for (const eff of e.effects) {
-      out.push('', `  ${md(eff.run)}:`, '', '  | case | level | status before → after | effect |', '  |---|---|---|---|');
-      for (const c of eff.cases) {
-        out.push(`  | ${code(c.case)} | ${c.level.before}${c.level.after !== c.level.before ? ` → ${c.level.after}` : ''} | ${c.status.before} → ${c.status.after ?? '?'} | ${c.effect}${c.note ? `: ${md(c.note)}` : ''} |`);
+      const rerun = eff.cases.filter((c) => c.effect === 'needs-rerun');
+      const computed = eff.cases.filter((c) => c.effect !== 'needs-rerun');
+      out.push('', `- ${md(eff.run)}:`);
+      if (computed.length > 0) {
+        out.push('', '  | case | level | status before → after | effect |', '  |---|---|---|---|');
+        for (const c of computed) {
+          out.push(`  | ${code(c.case)} | ${c.level.before}${c.level.after !== c.level.before ? ` → ${c.level.after}` : ''} | ${c.status.before} → ${c.status.after ?? '?'} | ${c.effect}${c.note ? `: ${md(c.note)}` : ''} |`);
+        }
+        out.push('');
+      }
+      if (rerun.length > 0) {
+        const why = [...new Set(rerun.map((c) => c.note ?? ''))].filter(Boolean).map(md).join('; ');
+        out.push(`  - ${rerun.length} case${rerun.length === 1 ? '' : 's'} to re-run (${why}): ${caseList(rerun.map((c) => `${c.case} (${c.status.before})`), 8)}`);
       }
     }
     out.push('');
@@ -137,7 +147,10 @@ export function renderConsole(r: CrImpactReport, files: readonly string[]): stri
     out.push(`  ${kinds.padEnd(15)} ${id}${detail}${cov}`);
   }
   for (const o of r.orphanedCases.filter((x) => x.remaining.length === 0)) out.push(`  orphaned case   ${o.case} (${o.removed.join(', ')})`);
-  for (const a of r.ambiguities) out.push(`  revisit         ${a.id}: ${a.reasons.join('; ')}`);
+  if (r.ambiguities.length > 0) {
+    const ids = r.ambiguities.map((a) => a.id);
+    out.push(`  revisit ${ids.length} ambiguity record${ids.length === 1 ? '' : 's'}: ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? `, … (${ids.length - 8} more)` : ''}`);
+  }
   for (const x of r.runs) {
     out.push(`  run ${x.label}: ${x.before.outcome} → ${x.after.outcome}; would fail: ${x.wouldFail.join(', ') || 'none'}${x.needsRerun.length > 0 ? `; re-run ${x.needsRerun.length}` : ''}`);
   }

@@ -141,7 +141,7 @@ describe('cr diff: classification', () => {
 
   it('the markdown report lists every change, the word diff and the proposed records', () => {
     const md = renderMarkdown(report);
-    expect(md).toContain('**8 statements changed, 3 uncovered, 3 cases orphaned**');
+    expect(md).toContain('**8 statements changed, 3 uncovered, 3 cases lost a requirement**');
     expect(md).toContain('### 6. level changed: push.status-change, §5.4.3');
     expect(md).toContain('- Level: SHOULD → SHALL');
     expect(md).toContain('~~along with~~**in**');
