@@ -226,20 +226,42 @@ interface Interrupt {
   onRequest?: () => void;
 }
 
-/** First Ctrl-C: cancel gracefully (the case in flight finishes, targets are stopped). Second: close vitest now. */
+/**
+ * One Ctrl-C can arrive twice: the terminal signals the whole process group, and `npm run` forwards the signal it
+ * got to its script as well. Signals closer together than this are one interrupt.
+ */
+export const SAME_INTERRUPT_MS = 500;
+
+/** Marks this process as the one that decides what a signal means (harness/targets/container/teardown.ts reads it). */
+const SIGNAL_OWNER = Symbol.for('cpm-conformance.signal-owner');
+
+/**
+ * First Ctrl-C: cancel gracefully (the case in flight finishes, targets are stopped, partial reports). Second: close
+ * vitest now (the reports still say what is known). A third: leave at once.
+ */
 function trapInterrupt(progress: ProgressReporter): { state: Interrupt; release: () => void } {
   const state: Interrupt = { requested: false };
+  let interrupts = 0;
+  let lastAt = -Infinity;
   const handler = (): void => {
-    if (!state.requested) {
+    const at = performance.now();
+    if (at - lastAt < SAME_INTERRUPT_MS) return;
+    lastAt = at;
+    interrupts++;
+    if (interrupts === 1) {
       state.requested = true;
       progress.note('cpm-conformance: interrupted; finishing the case in flight and stopping the target (Ctrl-C again to abort now)');
       state.onRequest?.();
       void state.vitest?.cancelCurrentRun('keyboard-input');
-    } else {
-      progress.note('cpm-conformance: aborting');
+    } else if (interrupts === 2) {
+      progress.note('cpm-conformance: aborting; writing what is known (Ctrl-C again to leave without reports)');
       void state.vitest?.close();
+    } else {
+      progress.note('cpm-conformance: leaving without reports');
+      process.exit(EXIT.INTERRUPTED);
     }
   };
+  (globalThis as Record<symbol, unknown>)[SIGNAL_OWNER] = true;
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   return {
@@ -247,6 +269,7 @@ function trapInterrupt(progress: ProgressReporter): { state: Interrupt; release:
     release: () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      delete (globalThis as Record<symbol, unknown>)[SIGNAL_OWNER];
     },
   };
 }
@@ -489,8 +512,6 @@ export async function runCommand(args: RunArgs): Promise<number> {
       await vitest.close();
     }
   }
-  release();
-
   // Selected cases the run did not reach count only when it stopped early; a vacuous selection stays vacuous.
   const expected = interrupt.requested || args.bail ? caseCatalog().filter((m) => selected(m, selectionEnv(args))) : [];
   const cases = applyExpectations(progress.results(modules, expected, (meta) => notRunResult(meta, catalog, rerun)), profile.expectedFailures);
@@ -505,5 +526,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stderr.write(`${breakerMessage(breaker, cases)}\n`);
   }
   const report = assembleReport(ctx, profile, target, cases, decided, { errors, complete: !interrupt.requested && !stoppedEarly });
-  return finish(report, await writeReports(reportsDir, report, profile, catalog, caseCatalog()));
+  // The interrupt handler stays until the reports are written: a Ctrl-C meanwhile must not end the process without them.
+  const written = await writeReports(reportsDir, report, profile, catalog, caseCatalog());
+  release();
+  return finish(report, written);
 }

@@ -23,10 +23,22 @@ export interface CliOptions {
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  // Absolute paths, so that the CLI also starts from another working directory.
+  const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  return spawnAndCollect(process.execPath, ['--import', tsx, join(ROOT, 'bin', 'cpm-conformance.ts'), ...args], args, opts);
+}
+
+/**
+ * `npm run conformance -- ARGS` exactly as a user types it (npm, its shell, then the CLI): `args` are what follows
+ * `run`. The package.json script must run Node directly so that a signal reaches one CLI process.
+ */
+export function runNpmConformance(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return spawnAndCollect('npm', ['run', '--silent', 'conformance', '--', ...args], args, opts);
+}
+
+function spawnAndCollect(command: string, argv: string[], args: string[], opts: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // Absolute paths, so that the CLI also starts from another working directory.
-    const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'bin', 'cpm-conformance.ts'), ...args], {
+    const child = spawn(command, argv, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +47,8 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      if (opts.detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
       reject(new Error(`cpm-conformance ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
     }, opts.timeoutMs ?? 120_000);
     child.stdout.on('data', (d: Buffer) => {

@@ -116,6 +116,9 @@ function installHooks(): void {
         // signal-exit's inside testcontainers) wait for us; after the re-raise they decide.
         process.removeListener(sig, onSignal);
         signalHooks.delete(sig);
+        // The CLI decides what its interrupts mean (one Ctrl-C: finish the case in flight, write the reports): a
+        // re-raised signal would count as a second Ctrl-C there.
+        if ((globalThis as Record<symbol, unknown>)[Symbol.for('cpm-conformance.signal-owner')] === true) return;
         process.kill(process.pid, sig);
       });
     };
