@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { validateProfileFile } from '../profile/cli-validate.js';
 import { EXIT } from '../report/model.js';
+import { cleanCommand } from './clean.js';
 import { explainCommand, listCommand, specCommand } from './inspect.js';
 import { gitRevision, ROOT, runCommand } from './run.js';
 import { loadCatalog } from '../spec/catalog.js';
@@ -21,6 +22,7 @@ Usage:
   cpm-conformance explain CASE [--profile FILE]
   cpm-conformance validate-profile FILE
   cpm-conformance spec [--out DIR]
+  cpm-conformance clean [--dry-run]
   cpm-conformance --version
   cpm-conformance load --devices N --changes M [--rate R] [--duration S] [--late-window MS] [--profile FILE]
                        [--reports DIR] [--fault NAME]…   (details: cpm-conformance load --help)
@@ -64,6 +66,12 @@ Run options:
                       stdout; progress and the human summary go to stderr
   --version           print the suite's and the requirement catalog's versions
   --out DIR           spec: where test-specification.{md,html} go (default: reports/)
+
+clean:
+  Removes what runs that died without tearing down (kill -9, a crash) left behind: containers carrying the
+  suite's labels and Dovecot targets whose owner file names a process that is gone. Only the suite's own, and
+  only of dead runs on this host; a running run is never touched. --dry-run lists without removing. Every run
+  does the same at its start (containers only when its target is a container).
 
 Exit codes:
   0    every applicable mandatory case passed and was exercised (a partial run: every selected case
@@ -117,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
         out: { type: 'string', default: 'reports' },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -164,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
       return explainCommand(rest[0], selection);
     case 'spec':
       return specCommand(values.out ?? 'reports');
+    case 'clean':
+      return cleanCommand({ dryRun: values['dry-run'] ?? false });
     case 'validate-profile': {
       const file = rest[0] ?? values.profile;
       if (!file) {

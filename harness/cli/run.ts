@@ -44,6 +44,7 @@ import { renderTraceability, traceRequirements } from '../report/traceability.js
 import suiteConfig from '../../vitest.suite.config.js';
 import { loadCatalog, type Catalog } from '../spec/catalog.js';
 import { caseCatalog } from './cases.js';
+import { sweepAtStart } from './clean.js';
 import { gradeCase, notRunResult } from './grade.js';
 import { preflight, SetupFailure } from './preflight.js';
 import { ProgressReporter } from './progress.js';
@@ -444,6 +445,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     profile = loadOrExplain(args.profile);
     ctx.faults = faultSettings(args, process.env, profile);
     cleanReports(reportsDir);
+    for (const line of await sweepAtStart(profile.target.kind === 'container')) human.write(`cpm-conformance: ${line}\n`);
     target = await preflight(profile, overrides(ctx.faults) ? ctx.faults.names : undefined);
   } catch (err) {
     release();

@@ -16,6 +16,7 @@ import {
   type ConfigPaths,
   type ProcessOwners,
 } from './dovecot/config.js';
+import { DOVECOT_DIR_PREFIX, writeDovecotOwner } from './leftovers.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
 
 /** A running Dovecot target; confPath and pid (= process group) let tests prove nothing outlives stop(). */
@@ -233,7 +234,7 @@ export async function startDovecotTarget(opts: TargetStartOptions): Promise<Dove
   const tail = (): string => lines.slice(-LOG_TAIL_IN_ERRORS).join('\n') || '(no log lines)';
 
   // Run directory: world-traversable so that the internal, login and mail users reach their files.
-  const dir = mkdtempSync(join(tmpdir(), 'cpm-dovecot-'));
+  const dir = mkdtempSync(join(tmpdir(), DOVECOT_DIR_PREFIX));
   chmodSync(dir, 0o755);
   const paths: ConfigPaths = {
     runDir: join(dir, 'run'),
@@ -282,6 +283,8 @@ export async function startDovecotTarget(opts: TargetStartOptions): Promise<Dove
       if (pgid === undefined) throw new TargetSetupError(`could not start ${binary}: ${tail()}`);
       const inst = { pgid, dir };
       live.add(inst);
+      // Who started it: `cpm-conformance clean` (and the next run) remove it if this process dies without stopping it.
+      writeDovecotOwner(dir, pgid);
       installExitHooks();
       for (const stream of [child.stdout, child.stderr]) {
         let rest = '';

@@ -2,6 +2,7 @@
 // by label (not by handle), because testcontainers leaves a container running when start() fails and, with Ryuk
 // disabled, nothing else would remove it. Runs started by this process are also removed on SIGINT, SIGTERM,
 // SIGHUP and on process exit.
+import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { requireDocker } from '../docker.js';
 import { sweepSync, type EngineAddress } from './sync-sweep.js';
@@ -10,13 +11,15 @@ import { sweepSync, type EngineAddress } from './sync-sweep.js';
 export const SUITE_LABEL = 'cpm-conformance';
 /** Value: the run id; one run = one container target start. */
 export const RUN_LABEL = 'cpm-conformance.run';
-/** Value: pid of the process that started the container (for people reading `docker ps`). */
+/** Value: pid of the process that started the container (`cpm-conformance clean` removes it once that is gone). */
 export const PID_LABEL = 'cpm-conformance.pid';
+/** Value: the host name of that process (a pid means nothing on another host sharing the engine). */
+export const HOST_LABEL = 'cpm-conformance.host';
 
 const SIGNAL_CLEANUP_BOUND_MS = 5_000;
 
 export function runLabels(runId: string): Record<string, string> {
-  return { [SUITE_LABEL]: '1', [RUN_LABEL]: runId, [PID_LABEL]: String(process.pid) };
+  return { [SUITE_LABEL]: '1', [RUN_LABEL]: runId, [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() };
 }
 
 async function removeByLabel(client: ContainerRuntimeClient, label: string): Promise<number> {
