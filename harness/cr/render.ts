@@ -47,7 +47,7 @@ export function renderMarkdown(r: CrImpactReport): string {
   out.push('# CR impact report', '');
   out.push(`- Base: ${side(r.base)}`, `- Head: ${side(r.head)}`, `- Generated: ${r.generatedAt}`, '');
   out.push(`**${md(s.line)}**`, '');
-  out.push('| added | removed | reworded | level changed | presence changed | moved | uncovered | orphaned cases | ambiguities to revisit |');
+  out.push('| added | removed | reworded | level changed | presence changed | moved | uncovered | cases losing a requirement | ambiguities to revisit |');
   out.push('|---|---|---|---|---|---|---|---|---|');
   out.push(`| ${s.added} | ${s.removed} | ${s.reworded} | ${s.levelChanged} | ${s.presenceChanged} | ${s.moved} | ${s.uncovered} | ${s.orphanedCases} | ${s.flaggedAmbiguities} |`, '');
 
