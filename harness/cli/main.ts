@@ -50,8 +50,9 @@ Run options:
   --repeat N          run every selected case N times; reports passed k/N per case; a case that both
                       passed and failed is FLAKY and fails the run
   --workers N         suite files run in N parallel workers (default: vitest's, one per core); each file
-                      starts its own target and PUSH enabler mock, so a profile with a fixed enabler
-                      port needs --workers 1
+                      starts its own target and PUSH enabler mock, so a profile that fixes a port
+                      (push.listen.port, a container's imapPort, the reference store's port) runs with
+                      one worker, and the run says so
   --bail              stop at the first mandatory failure (the rest is reported as not run)
   --fault NAME        switch on a fault of the embedded reference store (repeatable; see
                       reference-store/README.md); recorded in run.json and the statement. CPM_FAULTS=a,b

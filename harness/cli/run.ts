@@ -404,13 +404,41 @@ function assembleReport(
   return { ...base, verdict: statementVerdict(base, checks) };
 }
 
+/**
+ * Ports the profile fixes that every suite file would bind anew: the PUSH enabler mock's, a container's IMAP port,
+ * the embedded store's. Each worker runs a suite file with its own target and enabler, so two workers would meet
+ * EADDRINUSE on any of them.
+ */
+export function fixedPorts(profile: Profile): string[] {
+  const out: string[] = [];
+  if (profile.push.listen.port !== 0) out.push(`push.listen.port ${profile.push.listen.port} (the PUSH enabler mock)`);
+  const t = profile.target;
+  if (t.kind === 'container' && t.imapPort !== 0) out.push(`target.imapPort ${t.imapPort} (the container's IMAP port)`);
+  if (t.kind === 'reference' && t.port !== 0) out.push(`target.port ${t.port} (the embedded store's IMAP port)`);
+  return out;
+}
+
+/** The workers a run can use with this profile: one when it fixes a port, with the sentence that says so. */
+export function workersFor(requested: number | undefined, profile: Profile): { workers: number | undefined; note?: string } {
+  const fixed = fixedPorts(profile);
+  if (fixed.length === 0 || requested === 1) return { workers: requested };
+  const asked = requested === undefined ? 'one per core' : `--workers ${requested}`;
+  return {
+    workers: 1,
+    note:
+      `cpm-conformance: running one suite file at a time (--workers 1) instead of ${asked}: the profile fixes ${fixed.join(' and ')}, ` +
+      'and every suite file starts its own target and enabler, which cannot share a port (set the port to 0 to let the harness choose one per file)',
+  };
+}
+
 /** The one message of a run whose target the circuit breaker found unusable. */
 export function breakerMessage(state: BreakerState, cases: readonly Pick<CaseResult, 'verdict' | 'message'>[]): string {
   const blocked = cases.filter((c) => c.verdict === 'blocked' && c.message?.startsWith(BREAKER_PREFIX)).length;
   return `cpm-conformance: ${BREAKER_PREFIX}${describeBreaker(state)}; ${blocked} remaining case(s) blocked`;
 }
 
-export async function runCommand(args: RunArgs): Promise<number> {
+export async function runCommand(requested: RunArgs): Promise<number> {
+  let args = requested;
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const reportsRoot = args.reports === undefined ? resolve(DEFAULT_REPORTS_ROOT) : undefined;
@@ -444,6 +472,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
   try {
     profile = loadOrExplain(args.profile);
     ctx.faults = faultSettings(args, process.env, profile);
+    const w = workersFor(args.workers, profile);
+    if (w.note) {
+      args = { ...args, workers: 1 };
+      ctx.args = args;
+      human.write(`${w.note}\n`);
+    }
     cleanReports(reportsDir);
     for (const line of await sweepAtStart(profile.target.kind === 'container')) human.write(`cpm-conformance: ${line}\n`);
     target = await preflight(profile, overrides(ctx.faults) ? ctx.faults.names : undefined);
