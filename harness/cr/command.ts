@@ -9,6 +9,7 @@ import type { CaseMeta } from '../conformance/case.js';
 import { loadCatalog } from '../spec/catalog.js';
 import { checkCatalogAgainstText } from './ids.js';
 import { type CrImpactReport, buildImpact } from './impact.js';
+import { renderHtml } from './html.js';
 import { renderConsole, renderMarkdown } from './render.js';
 import { loadRuns } from './results.js';
 import { type CatalogData, InputError, loadVersion } from './sources.js';
@@ -37,7 +38,8 @@ ambiguity records whose statements or clause changed as to revisit.
   --results DIR   stored runs (a run.json, a run's reports folder or a folder of them, e.g. reports/;
                   repeatable): for a level change the verdict each stored case gets (a SHOULD warning is a
                   failure under SHALL); cases of reworded or re-scoped statements are listed to re-run
-  --reports DIR   where cr-impact.md and cr-impact.json go (default: reports/)
+  --reports DIR   where cr-impact.md, cr-impact.html (self-contained) and cr-impact.json go
+                  (default: reports/)
   --json          print cr-impact.json on stdout instead of the summary
 
 check: every normative statement of the CR text is in the catalog and every catalog requirement is in the
@@ -142,11 +144,13 @@ export async function crCommand(argv: readonly string[], cases: readonly CaseMet
     const dir = values.reports ?? 'reports';
     mkdirSync(dir, { recursive: true });
     const mdFile = join(dir, 'cr-impact.md');
+    const htmlFile = join(dir, 'cr-impact.html');
     const jsonFile = join(dir, 'cr-impact.json');
     writeFileSync(mdFile, renderMarkdown(report));
+    writeFileSync(htmlFile, renderHtml(report));
     writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else process.stdout.write(renderConsole(report, [mdFile, jsonFile]));
+    else process.stdout.write(renderConsole(report, [mdFile, htmlFile, jsonFile]));
     return 0;
   } catch (err) {
     if (err instanceof InputError) return fail(err.message);

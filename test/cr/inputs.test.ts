@@ -65,6 +65,11 @@ describe('cpm-conformance cr: exit codes', () => {
     expect(r.stdout).toContain('8 statements changed, 3 uncovered');
     expect(r.stdout).toContain('level-changed   push.status-change SHOULD → SHALL');
     expect(existsSync(join(out, 'cr-impact.md'))).toBe(true);
+    const html = readFileSync(join(out, 'cr-impact.html'), 'utf8');
+    expect(html).toContain('<p class="summary">8 statements changed, 3 uncovered');
+    expect(html).toContain('<del>along with</del><ins>in</ins>');
+    // Self-contained: no script, nothing fetched.
+    expect(html).not.toMatch(/<script|<link|src=|href="http|url\(/i);
     expect(crImpactProblems(JSON.parse(readFileSync(join(out, 'cr-impact.json'), 'utf8')))).toEqual([]);
   }, 60_000);
 
