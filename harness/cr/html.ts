@@ -28,7 +28,7 @@ blockquote{margin:.3em 0;padding:.3em .8em;border-left:4px solid #ccc;background
 del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:none}
 .kind{display:inline-block;border-radius:3px;padding:0 .4em;margin-right:.3em;font-size:.85em;background:#e8e8e8}
 .added{background:#d4f4d4}.removed{background:#f8d0d0}.level-changed{background:#ffe2b3}.reworded{background:#dde8ff}.moved{background:#eee}
-.uncovered{color:#a00;font-weight:600}.would-fail{color:#a00;font-weight:600}.would-pass{color:#070}pre{background:#f5f5f5;padding:.6em;overflow:auto}`;
+.uncovered{color:#a00;font-weight:600}.would-fail{color:#a00;font-weight:600}.would-pass{color:#070}pre{background:#f5f5f5;padding:.6em;white-space:pre-wrap}`;
 
 export function renderHtml(r: CrImpactReport): string {
   const o: string[] = [];
@@ -71,11 +71,20 @@ export function renderHtml(r: CrImpactReport): string {
       : `<p>Cases (${e.cases.length}): ${caseCodes}${e.cases.length > 12 ? ` and ${e.cases.length - 12} more` : ''}</p>`);
     if (e.proposedRecord) o.push(`<p>Proposed catalog record:</p><pre>${esc(JSON.stringify(e.proposedRecord, null, 2))}</pre>`);
     for (const eff of e.effects) {
-      o.push(`<p>${esc(eff.run)}:</p><table><tr><th>case</th><th>level</th><th>status before → after</th><th>effect</th></tr>`);
-      for (const c of eff.cases) {
-        o.push(`<tr><td><code>${esc(c.case)}</code></td><td>${c.level.before}${c.level.after !== c.level.before ? ` → ${c.level.after}` : ''}</td><td>${esc(c.status.before)} → ${esc(c.status.after ?? '?')}</td><td class="${c.effect}">${c.effect}${c.note ? `: ${esc(c.note)}` : ''}</td></tr>`);
+      const computed = eff.cases.filter((c) => c.effect !== 'needs-rerun');
+      const rerun = eff.cases.filter((c) => c.effect === 'needs-rerun');
+      o.push(`<p>${esc(eff.run)}:</p>`);
+      if (computed.length > 0) {
+        o.push('<table><tr><th>case</th><th>level</th><th>status before → after</th><th>effect</th></tr>');
+        for (const c of computed) {
+          o.push(`<tr><td><code>${esc(c.case)}</code></td><td>${c.level.before}${c.level.after !== c.level.before ? ` → ${c.level.after}` : ''}</td><td>${esc(c.status.before)} → ${esc(c.status.after ?? '?')}</td><td class="${c.effect}">${c.effect}${c.note ? `: ${esc(c.note)}` : ''}</td></tr>`);
+        }
+        o.push('</table>');
       }
-      o.push('</table>');
+      if (rerun.length > 0) {
+        const why = [...new Set(rerun.map((c) => c.note ?? ''))].filter(Boolean).map(esc).join('; ');
+        o.push(`<details><summary>${rerun.length} case${rerun.length === 1 ? '' : 's'} to re-run (${why})</summary><p>${rerun.map((c) => `<code>${esc(c.case)}</code> (${esc(c.status.before)})`).join(', ')}</p></details>`);
+      }
     }
   });
 
