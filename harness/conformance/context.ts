@@ -199,14 +199,17 @@ export class CaseContext {
   /** Creates a folder of this case under the profile's root (removed when the case ends). */
   async folder(session: DeviceSession, user: User, purpose = 'f'): Promise<string> {
     // The root may name the user ("{user}/RCSMessageStore"): it is filled for the user the folder is made for.
+    // An empty root: the store has no root folder, the case's folders are top-level.
     const root = this.profile.features.folders.root.replace(/\{user\}/g, user.name);
-    const path = `${root}/t-${slug(this.meta.id)}-${slug(purpose)}-${this.tag}`;
-    await session.run(`CREATE ${root}`, async (c) => {
-      // Refused because it already exists on most stores; a lost connection, though, is the real problem.
-      await c.mailboxCreate(root).catch((err: unknown) => {
-        if (!c.usable) throw err;
+    const path = `${root === '' ? '' : `${root}/`}t-${slug(this.meta.id)}-${slug(purpose)}-${this.tag}`;
+    if (root !== '') {
+      await session.run(`CREATE ${root}`, async (c) => {
+        // Refused because it already exists on most stores; a lost connection, though, is the real problem.
+        await c.mailboxCreate(root).catch((err: unknown) => {
+          if (!c.usable) throw err;
+        });
       });
-    });
+    }
     await session.run(`CREATE ${path}`, async (c) => {
       try {
         await c.mailboxCreate(path);

@@ -402,5 +402,7 @@ export function voicemailFolder(profile: Pick<Profile, 'features'>, user = ''): 
 }
 
 function fillFolder(template: string, vars: Record<string, string>): string {
-  return template.replace(FOLDER_PLACEHOLDER, (whole, name: string) => vars[name] ?? whole);
+  // A store without a root folder: "{root}/x" is the top-level "x", not "/x".
+  const t = vars['root'] === '' ? template.replace(/^\{root\}\//, '') : template;
+  return t.replace(FOLDER_PLACEHOLDER, (whole, name: string) => vars[name] ?? whole);
 }

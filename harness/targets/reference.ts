@@ -2,6 +2,7 @@
 // accounts and features, through the store's public entry point only.
 import { randomBytes } from 'node:crypto';
 import { startReferenceStore, type ReferenceStoreOptions } from '../../reference-store/index.js';
+import { voicemailFolder } from '../profile/index.js';
 import type { Credentials, Profile } from '../profile/types.js';
 import { TargetSetupError, type RunningTarget, type TargetStartOptions } from './types.js';
 
@@ -44,7 +45,8 @@ export function referenceStoreOptions(profile: Profile, pushUrl: string, faults:
       : {}),
     identityBinding: target?.identityBinding ?? f.identityBinding,
     pfPath: pfPath === 'none' ? [] : [pfPath],
-    folders: { root: f.folders.root, ...(f.folders.voicemail ? { voicemail: f.folders.voicemail } : {}) },
+    // A profile without a root folder leaves the store's own default root in place: the cases do not use it.
+    folders: { ...(f.folders.root !== '' ? { root: f.folders.root } : {}), ...(f.folders.voicemail ? { voicemail: voicemailFolder(profile) ?? f.folders.voicemail } : {}) },
     notify: f.notify,
     ...(f.push ? { push: { url: pushUrl, ...(target?.pushFormat ? { format: target.pushFormat } : {}) } } : {}),
     faults: [...faults],

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { ALL_CASES } from '../../suites/index.js';
 import { pushCases } from '../../suites/push/push-cases.js';
 import { ROOT } from '../cli/spawn.js';
 import { detects, profile, runCases, summary, SWITCHES } from './push-expectations.js';
@@ -29,6 +30,18 @@ const cell = (v: string, fault: string, text: string): void => {
   if (!table.has(v)) table.set(v, new Map());
   table.get(v)!.set(fault, text);
 };
+
+// A store without a root folder: the whole suite, not only 5.4.2, must be as applicable and as green.
+test('a store without a root folder: every suite runs in top-level folders and passes', { timeout: 120_000 }, async () => {
+  const p = profile('keyword', variant('no-root'));
+  const all = ALL_CASES.filter((c) => !c.meta.features.includes('pf:rewrite'));
+  const results = await runCases(p, [], all);
+  const baseline = await runCases(profile('keyword'), [], all);
+  const applicable = (rs: typeof results): string[] => rs.filter((r) => r.verdict !== 'not-applicable').map((r) => r.id);
+  expect(applicable(results)).toEqual(applicable(baseline));
+  expect(summary(results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'not-applicable'))).toEqual([]);
+  cell('no-root (pfPath keyword), whole suite', '(none)', `${results.filter((r) => r.verdict === 'passed').length}/${applicable(results).length}`);
+});
 
 afterAll(() => {
   if (table.size === 0) return;
