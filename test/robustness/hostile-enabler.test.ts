@@ -51,9 +51,14 @@ async function startHostilePeer(kind: Peer): Promise<HostilePeer> {
           break;
         case 'endless': {
           socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+          // Endless, but paced (64 KiB per timer tick): a tight write loop in this same process would starve the
+          // store's IMAP side of CPU, and the test would measure the machine instead of the notifier.
+          const chunk = '400\r\n' + 'x'.repeat(1024) + '\r\n';
           const pump = (): void => {
-            while (!socket.destroyed && socket.write('400\r\n' + 'x'.repeat(1024) + '\r\n'));
-            if (!socket.destroyed) socket.once('drain', pump);
+            if (socket.destroyed) return;
+            const ok = socket.write(chunk.repeat(64));
+            if (ok) setTimeout(pump, 1);
+            else socket.once('drain', pump);
           };
           pump();
           break;
