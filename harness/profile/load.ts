@@ -92,7 +92,7 @@ export function validateProfile(json: unknown, source: string, options: Validate
 
   const substituted = substituteEnv(json, env);
   if (substituted.problems.length > 0) fail(substituted.problems);
-  const doc = substituted.value;
+  const doc = portsAsNumbers(substituted.value);
 
   const validate = schemaValidator();
   if (!validate(doc)) fail(ajvErrorsToProblems(validate.errors, schema as Record<string, unknown>));
@@ -154,6 +154,21 @@ interface RawProfile {
   timeouts?: Partial<Timeouts>;
   limits?: Partial<Limits>;
   expectedFailures?: string;
+}
+
+/** Port fields that may be given as "${env:NAME}": a string of digits there becomes the number it names. */
+const PORT_PATHS: readonly (readonly string[])[] = [['target', 'port'], ['target', 'imapPort'], ['push', 'listen', 'port']];
+
+function portsAsNumbers(doc: unknown): unknown {
+  for (const path of PORT_PATHS) {
+    let parent: unknown = doc;
+    for (const key of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[key] : undefined;
+    const last = path[path.length - 1]!;
+    if (parent === null || typeof parent !== 'object') continue;
+    const v = (parent as Record<string, unknown>)[last];
+    if (typeof v === 'string' && /^[0-9]{1,5}$/.test(v)) (parent as Record<string, unknown>)[last] = Number(v);
+  }
+  return doc;
 }
 
 /** Checks the schema cannot express. */

@@ -432,3 +432,13 @@ describe('helpers', () => {
     expect(voicemailFolder(loadProfile(fixture('reference-minimal.json'), {}))).toBeUndefined();
   });
 });
+
+describe('ports from the environment', () => {
+  test('a port given as ${env:NAME} becomes a number; a non-numeric one is a schema error naming the field', () => {
+    const doc = JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as Doc;
+    (doc['push'] as Doc)['listen'] = { host: '127.0.0.1', port: '${env:CPM_TEST_PUSH_PORT}' };
+    const p = validateProfile(doc, fixture('ports.json'), { env: { CPM_TEST_PUSH_PORT: '14180' } });
+    expect(p.push.listen.port).toBe(14180);
+    expect(() => validateProfile(doc, fixture('ports.json'), { env: { CPM_TEST_PUSH_PORT: 'eighty' } })).toThrow(/\/push\/listen\/port/);
+  });
+});
