@@ -476,7 +476,7 @@ const unseen = defineCase(
     preconditions: ['a user with three devices (A, B, C)'],
     procedure: [
       'device C APPENDs a message object',
-      'device A: UID STORE <uid> +FLAGS (\\Seen)',
+      'device A: UID STORE <uid> +FLAGS (\\Seen); wait up to push.timeoutMs for its seen notification',
       'device B: UID STORE <uid> -FLAGS (\\Seen)',
       'wait up to push.timeoutMs for the unseen notification',
     ],
@@ -486,7 +486,12 @@ const unseen = defineCase(
     const { user, actor, storer } = cast(c, 1);
     const s = await c.session(user, storer, `${user.name}/C`);
     await withObject(c, s, user, 'message', async (obj) => {
+      const before = c.push.mark();
+      const seenAt = now();
       await applyChange(await acting(c, user, user.devices[0]!, 'direct'), obj, 'seen');
+      // A store that sends the object's whole flag state reports its creation as "not seen" too: once A's seen
+      // event is in (delivery per user in order), nothing older can pass for B's unseen change.
+      await notificationIfAny(c, user, obj, 'seen', before, seenAt);
       const act = await acting(c, user, actor, 'direct');
       const from = c.push.mark();
       const since = now();
