@@ -1,10 +1,10 @@
 #!/bin/sh
 # Renders <reports>/allure-report/index.html in headless Chromium to a PNG, offline: inside a network namespace
 # with only loopback (unshare -n) when available, so the picture also proves the report needs no network.
-# Usage: scripts/screenshot-report.sh [REPORTS_DIR (default reports)] [OUT.png (default REPORTS_DIR/allure-report.png)] [#fragment]
+# Usage: scripts/screenshot-report.sh [REPORTS_DIR (default reports/latest, the newest run)] [OUT.png (default REPORTS_DIR/allure-report.png)] [#fragment]
 # Needs chromium (Debian: apt-get install -y chromium).
 set -eu
-reports=${1:-reports}
+reports=${1:-reports/latest}
 out=${2:-$reports/allure-report.png}
 fragment=${3:-}
 index="$(cd "$reports/allure-report" && pwd)/index.html"
