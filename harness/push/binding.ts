@@ -6,6 +6,7 @@
 // Two profile forms exist. The general form (`events`, `kinds`, `object`, `identity`) is what the harness works
 // with; the original shorthand (`pointers` + `eventNames`, one event per notification, RFC 6901 pointers) is
 // translated to it here, in resolveBinding(), and nowhere else.
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Status-change kinds the suite provokes. */
@@ -284,12 +285,18 @@ export const IDENTITY_NORMALISATION: readonly string[] = [
   'temporary GRUUs, other SIP URIs and other values compare exactly (scheme case-insensitive)',
 ];
 
+/** A file path as a reader of the statement can use it: relative to the working directory when below it. */
+function shownPath(p: string): string {
+  const r = isAbsolute(p) ? relative(process.cwd(), p) : p;
+  return r.startsWith('..') || isAbsolute(r) ? p : r;
+}
+
 /** The binding and delivery rules in words, as the conformance statement prints them. */
 export function describeBinding(b: PushBinding, d: DeliveryOrder): [string, string][] {
   const rows: [string, string][] = [
     ['form', b.form === 'shorthand' ? 'shorthand (one event per notification, JSON Pointers), translated to the general form' : 'general'],
     ['format', b.format ?? 'by Content-Type (XML for */xml and *+xml, else JSON)'],
-    ['schema', b.schema === undefined ? 'none (payloads are not validated)' : typeof b.schema === 'string' ? b.schema : 'inline'],
+    ['schema', b.schema === undefined ? 'none (payloads are not validated)' : typeof b.schema === 'string' ? shownPath(b.schema) : 'inline'],
     ['events', b.events === '$' ? 'the whole notification is one event' : b.events],
   ];
   for (const k of STATUS_EVENT_KINDS) if (b.kinds[k]) rows.push([`kind ${k}`, describeKindRule(b.kinds[k])]);
