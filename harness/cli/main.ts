@@ -23,6 +23,8 @@ Usage:
   cpm-conformance validate-profile FILE
   cpm-conformance spec [--out DIR]
   cpm-conformance clean [--dry-run]
+  cpm-conformance cr diff --base X --head Y [--results DIR]… [--reports DIR] [--json]   (cpm-conformance cr --help)
+  cpm-conformance cr check [DIR]
   cpm-conformance --version
   cpm-conformance load --devices N --changes M [--rate R] [--duration S] [--late-window MS] [--profile FILE]
                        [--reports DIR] [--fault NAME]…   (details: cpm-conformance load --help)
