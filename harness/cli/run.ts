@@ -204,7 +204,7 @@ function deviceIdentities(profile: Profile): DeviceIdentity[] {
       device: d.id,
       announce: d.announce,
       login: d.login,
-      ...(d.announce !== 'login' ? { imapId: { key: id.key, value: id.value.replace(/\{id\}/g, d.id.replace(/^<|>$/g, '')) } } : {}),
+      ...(d.announce.startsWith('imap-id') ? { imapId: { key: id.key, value: id.value.replace(/\{id\}/g, d.id.replace(/^<|>$/g, '')) } } : {}),
     })),
   );
 }

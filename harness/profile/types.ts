@@ -6,7 +6,7 @@ import type { ExpectedFailures } from './expected-failures.js';
 export type TlsMode = 'none' | 'starttls' | 'implicit';
 export type IdentityBinding = 'header' | 'none';
 export type PfPath = 'rewrite' | 'keyword' | 'none';
-export type Announce = 'login' | 'imap-id-before-login' | 'imap-id-after-login';
+export type Announce = 'login' | 'imap-id-before-login' | 'imap-id-after-login' | 'credentials';
 export type ObjectKind = 'standalone' | 'chat' | 'imdn' | 'ft-history' | 'sms' | 'mms' | 'session-info' | 'group-state' | 'voicemail';
 
 export const OBJECT_KINDS: readonly ObjectKind[] = [

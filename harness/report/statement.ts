@@ -38,7 +38,7 @@ export function checkDeclaredFeatures(profile: Profile, capabilities: readonly s
     !profile.features.notify && has('NOTIFY') ? 'advertised but not declared: the 5.4.1 cases were not applied' : undefined);
   row('METADATA (RFC 5464; not a profile setting)', true, ['METADATA', 'METADATA-SERVER'], 'informative: used by cases that read server or mailbox annotations', false);
   row('IDLE (RFC 2177; selected-mailbox notifications)', profile.features.notify, ['IDLE'], undefined, false);
-  const byId = devices.filter((d) => d.announce !== 'login');
+  const byId = devices.filter((d) => d.announce.startsWith('imap-id'));
   row(`devices announce themselves with IMAP ID (${byId.length} device(s))`, byId.length > 0, ['ID']);
   const bearer = creds.filter((c) => 'oauthBearer' in c).length;
   if (bearer > 0) row(`${bearer} credential(s) use OAUTHBEARER`, true, ['AUTH=OAUTHBEARER']);
@@ -132,6 +132,7 @@ const ANNOUNCE: Record<string, string> = {
   login: 'per-device login name',
   'imap-id-before-login': 'IMAP ID before login',
   'imap-id-after-login': 'IMAP ID after login',
+  credentials: 'its own credentials (per-device password or token)',
 };
 
 /** The conformance statement. `profile` is absent when it could not be loaded (a setup error). */

@@ -29,7 +29,9 @@ export function referenceStoreOptions(profile: Profile, pushUrl: string, faults:
     users: profile.accounts.users.map((u) => {
       // A plain user-name login (IMAP ID announce) uses the first such device's password; a user whose devices
       // all hold tokens gets a password nobody knows.
-      const byPassword = u.devices.filter((d) => 'password' in d.credentials);
+      // Devices announcing themselves by their credentials keep their passwords to themselves: the user's password
+      // is then one nobody knows, so that each of those passwords names one device.
+      const byPassword = u.devices.filter((d) => 'password' in d.credentials && d.announce !== 'credentials');
       const plain = byPassword.find((d) => d.announce !== 'login') ?? byPassword[0];
       return {
         name: u.name,

@@ -114,7 +114,10 @@ export class Accounts {
       return ok ? { user: user.name, device: device.id, pf: null } : null;
     }
     const user = this.users.get(authcid);
-    if (!user || !same(password, user.password)) return null;
-    return { user: user.name, device: null, pf: null };
+    if (!user) return null;
+    if (same(password, user.password)) return { user: user.name, device: null, pf: null };
+    // A device's own password under the user's name identifies the device (per-device credentials).
+    const device = user.devices.find((d) => d.password !== undefined && same(password, d.password));
+    return device ? { user: user.name, device: device.id, pf: null } : null;
   }
 }

@@ -28,6 +28,7 @@ const VARIANTS = [
   { name: 'nms-json', pf: 'rewrite' as const, cases: rewriteCases, switches: IDENTITY_SWITCHES },
   { name: 'nms-xml', pf: 'keyword' as const, cases: otherCases, switches: ALL_SWITCHES },
   { name: 'id-key-pf-login', pf: 'keyword' as const, cases: otherCases, switches: IDENTITY_SWITCHES },
+  { name: 'device-credentials', pf: 'keyword' as const, cases: otherCases, switches: IDENTITY_SWITCHES },
 ];
 
 /** variant → fault → "caught by N of N expected" (or what went wrong). */

@@ -171,7 +171,7 @@ describe('broken profiles name the exact place', () => {
     doc['accounts'].users[1].devices[0].announce = ['login'];
     expect(lines(doc)).toEqual([
       '/accounts/users/0/devices/2/credentials/password: must be a string',
-      '/accounts/users/1/devices/0/announce: must be one of login, imap-id-before-login, imap-id-after-login',
+      '/accounts/users/1/devices/0/announce: must be one of login, imap-id-before-login, imap-id-after-login, credentials',
     ]);
   });
 
@@ -299,7 +299,7 @@ describe('broken profiles name the exact place', () => {
       expect((e as ProfileError).problems).toEqual([
         {
           path: '/accounts/users/0/devices/1/announce',
-          message: 'must be one of login, imap-id-before-login, imap-id-after-login',
+          message: 'must be one of login, imap-id-before-login, imap-id-after-login, credentials',
           line,
           column: text[line - 1]!.indexOf('"sms"') + 1,
         },
