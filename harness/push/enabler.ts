@@ -8,7 +8,7 @@ import { Channel, ObservationTimeout, type Observed } from '../evidence/channel.
 import { now, type TimelineEntry } from '../imap/timeline.js';
 import { isLoopbackHost, LOOPBACK_HINT } from '../profile/loopback.js';
 import { defaultPushBinding, type PushBinding } from './binding.js';
-import { createDecoder, type PushEvent, type SchemaProblem } from './decode.js';
+import { createDecoder, type DecodedBody, type PushEvent } from './decode.js';
 
 /** Requests larger than this are answered 413 (and recorded). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,8 +37,11 @@ export interface PushEnablerOptions {
 
 export type { SchemaProblem } from './decode.js';
 
-/** One recorded HTTP request. */
-export interface PushNotification {
+/**
+ * One recorded HTTP request, with what decoding its body gave (DecodedBody: the format, the parsed value, a parse
+ * error, the schema verdict, the events and their problems; only for POSTs on the enabler's path).
+ */
+export interface PushNotification extends Partial<Pick<DecodedBody, 'format' | 'parsed' | 'parseError' | 'schemaValid' | 'index'>>, Pick<DecodedBody, 'schemaErrors' | 'events' | 'problems'> {
   /** 1-based arrival order. */
   seq: number;
   /** When the request was complete: performance.timeOrigin + performance.now(), the clock of the IMAP timelines. */
@@ -56,19 +59,6 @@ export interface PushNotification {
   /** Set when the request was cut short by the client. */
   aborted: boolean;
   contentType?: string;
-  /** How the body was parsed (binding.format, or chosen by Content-Type). */
-  format?: 'json' | 'xml';
-  /** The parsed body (JSON value, or the XML tree as harness/push/decode.ts describes). */
-  parsed?: unknown;
-  /** Set when the body is empty or not well-formed JSON / XML. */
-  parseError?: string;
-  /** undefined when not validated (body did not parse, no schema, or validation off). */
-  schemaValid?: boolean;
-  schemaErrors: SchemaProblem[];
-  /** The events the binding's selector found, decoded. */
-  events: PushEvent[];
-  /** Notification-level decoding problems (e.g. the event selector selected nothing). */
-  problems: string[];
   /** Status code we answered (or will answer after the configured delay). */
   status: number;
 }
@@ -339,14 +329,7 @@ export async function startPushEnabler(opts: PushEnablerOptions = {}): Promise<P
       n.body = tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks);
       const onPath = (req.url ?? '').split('?')[0] === path;
       if (!tooLarge && !aborted && onPath && req.method === 'POST') {
-        const d = decode(n.body, n.contentType);
-        n.format = d.format;
-        if (d.parseError !== undefined) n.parseError = d.parseError;
-        if (d.parsed !== undefined) n.parsed = d.parsed;
-        if (d.schemaValid !== undefined) n.schemaValid = d.schemaValid;
-        n.schemaErrors = d.schemaErrors;
-        n.events = d.events;
-        n.problems = d.problems;
+        Object.assign(n, decode(n.body, n.contentType));
       }
       // A body that does not decode is refused (400), so a store that logs its failures can see it; it is still
       // recorded and shown to every case waiting at the time.
