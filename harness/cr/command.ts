@@ -2,8 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { schemaChecker } from '../report/schema-check.js';
 import schema from '../../fixtures/report/cr-impact.schema.json' with { type: 'json' };
 import type { CaseMeta } from '../conformance/case.js';
 import { loadCatalog } from '../spec/catalog.js';
@@ -13,8 +12,6 @@ import { renderHtml } from './html.js';
 import { renderConsole, renderMarkdown } from './render.js';
 import { loadRuns } from './results.js';
 import { type CatalogData, InputError, loadVersion } from './sources.js';
-
-const addFormats = addFormatsModule.default;
 
 export const CR_HELP = `cpm-conformance cr — what a revision of the change request changes
 
@@ -50,18 +47,8 @@ or unreadable file, an unreadable .docx, a text without normative statements, an
 run.json of another format), with a message naming the input.
 `;
 
-let validator: ValidateFunction | undefined;
-
 /** Schema problems of a cr-impact.json document (fixtures/report/cr-impact.schema.json); empty when valid. */
-export function crImpactProblems(doc: unknown): string[] {
-  if (!validator) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
-    addFormats(ajv);
-    validator = ajv.compile(schema);
-  }
-  if (validator(doc)) return [];
-  return (validator.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
-}
+export const crImpactProblems: (doc: unknown) => string[] = schemaChecker(schema);
 
 export function workingCatalog(): CatalogData {
   const c = loadCatalog();
