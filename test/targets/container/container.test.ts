@@ -3,7 +3,8 @@
 // image identity, and teardown (stop, failed readiness, SIGINT) leaving no container behind.
 // Without a Docker engine the engine tests are skipped loudly, unless CPM_REQUIRE_DOCKER=1 (CI) fails them.
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -120,6 +121,9 @@ describe('container target without an engine (no Docker needed)', () => {
   // the socket (nobody) sees no engine at all, the same way a machine without Docker does.
   test('a user who cannot reach any engine socket gets the hint (run as uid 65534)', async (ctx) => {
     if (process.getuid?.() !== 0) ctx.skip('needs root to run the probe as uid 65534');
+    // uid 65534 must be able to reach the checkout (and its node_modules) to run the probe at all.
+    const closed = ancestors(fileURLToPath(new URL('../../../', import.meta.url))).find((d) => (statSync(d).mode & 0o001) === 0);
+    if (closed) ctx.skip(`uid 65534 cannot enter ${closed} (no execute permission for others), so the probe cannot load`);
     const { stdout } = await runChild(CHILD_PROBE, ['5000'], {
       env: { ...process.env, HOME: '/nonexistent', DOCKER_HOST: 'unix:///nonexistent.sock', XDG_RUNTIME_DIR: '/nonexistent' },
       uid: 65534,
@@ -130,6 +134,15 @@ describe('container target without an engine (no Docker needed)', () => {
     expect(r.message).toBe(`${NO_DOCKER_HINT} (Could not find a working container runtime strategy)`);
   });
 });
+
+/** `dir` and every folder above it. */
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    out.push(d);
+    if (dirname(d) === d) return out;
+  }
+}
 
 describe('container target with the reference store image', () => {
   let enabler: PushEnabler | undefined;
